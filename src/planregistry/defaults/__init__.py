@@ -1,0 +1,1 @@
+"""Default data: the violent-extremism programme, Stockholm and the seed plan."""

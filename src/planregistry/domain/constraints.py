@@ -1,0 +1,30 @@
+"""Reusable field constraints for wire and domain types."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta
+
+Slug = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=63,
+        pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",
+        description="Lowercase identifier: letters a–z, digits, '-' or '_' between them.",
+    ),
+]
+Name = Annotated[str, Meta(min_length=1, max_length=300, pattern=r"\S")]
+ShortText = Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S")]
+LongText = Annotated[str, Meta(max_length=200_000)]
+Year = Annotated[int, Meta(ge=2000, le=2100)]
+Count = Annotated[int, Meta(ge=0, le=1_000_000)]
+Period = Annotated[
+    str,
+    Meta(
+        pattern=r"^\d{4}-(T1|T2|VB)$",
+        description="Reporting period: year and T1 (tertialrapport 1), T2 or VB "
+        "(verksamhetsberättelse), e.g. '2018-T1'.",
+    ),
+]

@@ -1,0 +1,176 @@
+"""The registry's entities as read: what the library returns and the API sends.
+
+Server-owned fields (ids, status, version, timestamps, who recorded) live only
+here; the write commands in `planregistry.domain.commands` never carry them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from msgspec import Struct, field
+
+from planregistry.domain.vocabulary import (
+    DecisionBody,
+    DecisionOutcome,
+    EnvironmentActivity,
+    FollowUpStatus,
+    OrganizationKind,
+    RevisionStatus,
+)
+
+
+class Municipality(Struct, kw_only=True):
+    id: str
+    name: str
+
+
+class Coordinator(Struct, kw_only=True):
+    """A designated coordinator (samordnare): personal data, shown only to the entitled."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+
+
+class Organization(Struct, kw_only=True):
+    id: str
+    name: str
+    kind: OrganizationKind
+    committee: str
+    municipality: str
+    coordinators: list[Coordinator] = field(default_factory=list)
+    version: int = 1
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class RevisionSummary(Struct, kw_only=True):
+    id: int
+    number: int
+    label: str
+    cycle_year: int
+    status: RevisionStatus
+
+
+class Plan(Struct, kw_only=True):
+    id: int
+    organization_id: str
+    programme_id: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revisions: list[RevisionSummary] = field(default_factory=list)
+
+
+class Section(Struct, kw_only=True):
+    key: str
+    heading: str
+    body: str
+
+
+class SurveyAnswer(Struct, kw_only=True):
+    """One survey question's result; counts are null where the plan gives none."""
+
+    question_key: str
+    finding: str | None = None
+    yes_count: int | None = None
+    no_count: int | None = None
+    respondents: int | None = None
+
+
+class PoliceAssessment(Struct, kw_only=True):
+    environment: str
+    status: EnvironmentActivity
+    text: str | None = None
+
+
+class SituationPicture(Struct, kw_only=True):
+    """The local situation picture (lägesbild) a revision is based on."""
+
+    compiled_on: dt.date | None = None
+    sources: list[str] = field(default_factory=list)
+    confidential: bool = False
+    summary: str | None = None
+    survey: list[SurveyAnswer] = field(default_factory=list)
+    police: list[PoliceAssessment] = field(default_factory=list)
+
+
+class Activity(Struct, kw_only=True):
+    id: int
+    revision_id: int
+    key: str
+    position: int
+    title: str
+    description: str | None = None
+    level: str
+    themes: list[str] = field(default_factory=list)
+    responsible: str | None = None
+    partners: list[str] = field(default_factory=list)
+    follow_up_method: str | None = None
+    target_group: str | None = None
+    areas: list[str] = field(default_factory=list)
+    version: int = 1
+    updated_at: dt.datetime
+
+
+class Decision(Struct, kw_only=True):
+    id: int
+    revision_id: int
+    body: DecisionBody
+    outcome: DecisionOutcome
+    decided_on: dt.date
+    case_number: str | None = None
+    minutes_ref: str | None = None
+    conditions: str | None = None
+    status_before: RevisionStatus
+    status_after: RevisionStatus
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class Revision(Struct, kw_only=True):
+    id: int
+    plan_id: int
+    number: int
+    label: str
+    cycle_year: int
+    status: RevisionStatus
+    based_on: int | None = None
+    case_numbers: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    scope_exclusions: list[str] = field(default_factory=list)
+    priority_areas: list[str] = field(default_factory=list)
+    situation: SituationPicture | None = None
+    conditions_response: str | None = None
+    activities: list[Activity] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    version: int = 1
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class FollowUp(Struct, kw_only=True):
+    id: int
+    activity_id: int
+    activity_key: str
+    period: str
+    status: FollowUpStatus
+    comment: str | None = None
+    reported_by: str
+    reported_at: dt.datetime
+
+
+class CompletenessFinding(Struct, kw_only=True):
+    code: str
+    message: str
+    subject: str | None = None
+
+
+class Review(Struct, kw_only=True):
+    id: int
+    revision_id: int
+    feedback: str
+    findings: list[CompletenessFinding] = field(default_factory=list)
+    reviewer: str
+    created_at: dt.datetime

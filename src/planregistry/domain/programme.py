@@ -1,0 +1,88 @@
+"""The programme (riktlinjer/program) a plan answers to, held as data.
+
+A programme names its plan sections, the activity levels and themes, the survey
+questions of the situation picture, the extremist environments the police assess,
+and its revision cycle. A new programme (for example against violence in close
+relationships) is a new `Programme` value, not new code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from msgspec import Meta, Struct, field
+
+from planregistry.domain.constraints import Name, Slug
+
+
+class Term(Struct, frozen=True, kw_only=True):
+    """One entry of a controlled vocabulary."""
+
+    key: Slug
+    label: Name
+    description: str | None = None
+
+
+class PeriodTerm(Struct, frozen=True, kw_only=True):
+    """A reporting period of the year, e.g. `T1` (tertialrapport 1) or `VB`."""
+
+    key: Annotated[str, Meta(pattern=r"^[A-Z0-9]{1,8}$")]
+    label: Name
+
+
+class SectionSpec(Struct, frozen=True, kw_only=True):
+    key: Slug
+    heading: Name
+    required: bool = True
+    guidance: str | None = None
+
+
+class SurveyQuestion(Struct, frozen=True, kw_only=True):
+    key: Slug
+    text: Name
+
+
+class RevisionCycle(Struct, frozen=True, kw_only=True):
+    """When a plan's yearly revision is due.
+
+    `due_month` / `due_day` give the usual date in the cycle year; `due_dates`
+    overrides it for a year (keys are years as text, since JSON keys are text).
+    """
+
+    interval_years: int = 1
+    due_month: int = 5
+    due_day: int = 31
+    due_label: str = "Tertialrapport 1"
+    due_dates: dict[str, dt.date] = field(default_factory=dict)
+
+    def due_date(self, cycle_year: int) -> dt.date:
+        override = self.due_dates.get(str(cycle_year))
+        if override is not None:
+            return override
+        return dt.date(cycle_year, self.due_month, self.due_day)
+
+
+class Programme(Struct, frozen=True, kw_only=True):
+    id: Slug
+    name: Name
+    short_name: str | None = None
+    adopted_by: str | None = None
+    adopted_on: dt.date | None = None
+    sections: tuple[SectionSpec, ...]
+    levels: tuple[Term, ...]
+    themes: tuple[Term, ...]
+    survey_questions: tuple[SurveyQuestion, ...]
+    police_environments: tuple[Term, ...]
+    required_levels: tuple[str, ...] = ()
+    reporting_periods: tuple[PeriodTerm, ...] = ()
+    cycle: RevisionCycle = field(default_factory=RevisionCycle)
+
+    def level_keys(self) -> frozenset[str]:
+        return frozenset(t.key for t in self.levels)
+
+    def theme_keys(self) -> frozenset[str]:
+        return frozenset(t.key for t in self.themes)
+
+    def section_spec(self, key: str) -> SectionSpec | None:
+        return next((s for s in self.sections if s.key == key), None)

@@ -1,0 +1,65 @@
+"""`Registry`: the library's front door, one method per use case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine
+
+from planregistry.storage.engine import create_registry_engine
+from planregistry.usecases.backup import BackupUseCases
+from planregistry.usecases.catalogue import CatalogueUseCases
+from planregistry.usecases.content import ContentUseCases
+from planregistry.usecases.decisions import DecisionUseCases
+from planregistry.usecases.follow_ups import FollowUpUseCases
+from planregistry.usecases.organizations import OrganizationUseCases
+
+DATABASE_URL_ENV = "PLANREGISTRY_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///planregistry.sqlite3"
+
+
+def database_url_from_env() -> str:
+    return os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
+
+
+class Registry(
+    CatalogueUseCases,
+    OrganizationUseCases,
+    ContentUseCases,
+    DecisionUseCases,
+    FollowUpUseCases,
+    BackupUseCases,
+):
+    """The registry of local action plans, over one database.
+
+    Open it with `Registry.open(url)` (or `PLANREGISTRY_DATABASE_URL`); the schema must
+    have been created with `planregistry db upgrade`. Every method is one use case in
+    one transaction; it raises `planregistry.errors` exceptions and leaves the
+    database unchanged when it does.
+    """
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        **engine_options: Any,
+    ) -> Registry:
+        engine = create_registry_engine(url or database_url_from_env(), **engine_options)
+        return cls(engine, clock=clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+__all__ = ["DATABASE_URL_ENV", "DEFAULT_DATABASE_URL", "Engine", "Registry"]

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy mappings, the engine factory and migrations."""

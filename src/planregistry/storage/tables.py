@@ -1,0 +1,279 @@
+"""SQLAlchemy 2 typed mappings of the registry.
+
+The schema itself is made only by the Alembic migrations in `migrations/`; a test
+proves these mappings and the migrations agree. Relationships are `lazy="raise"`
+so that an accidental per-row query fails loudly instead of slowing a view down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class MunicipalityRow(Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class ProgrammeRow(Base):
+    """A programme; its vocabularies and cycle are one JSON document (`Programme`)."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class OrganizationRow(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    committee: Mapped[str] = mapped_column(String(300))
+    coordinators: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("organization_id", "programme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
+    programme_id: Mapped[str] = mapped_column(
+        ForeignKey("programmes.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)
+
+    revisions: Mapped[list[RevisionRow]] = relationship(
+        back_populates="plan", lazy="raise", order_by="RevisionRow.number"
+    )
+
+
+class RevisionRow(Base):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
+    number: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(300))
+    cycle_year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    based_on_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", ondelete="RESTRICT"), index=True
+    )
+    case_numbers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    scope_exclusions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    priority_areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    conditions_response: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)
+
+    plan: Mapped[PlanRow] = relationship(back_populates="revisions", lazy="raise")
+    sections: Mapped[list[SectionRow]] = relationship(
+        lazy="raise", order_by="SectionRow.position", cascade="all, delete-orphan"
+    )
+    situation: Mapped[SituationRow | None] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
+    activities: Mapped[list[ActivityRow]] = relationship(
+        lazy="raise", order_by="ActivityRow.position", cascade="all, delete-orphan"
+    )
+    decisions: Mapped[list[DecisionRow]] = relationship(
+        lazy="raise", order_by="DecisionRow.id", cascade="all, delete-orphan"
+    )
+
+
+class SectionRow(Base):
+    __tablename__ = "revision_sections"
+    __table_args__ = (UniqueConstraint("revision_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(63))
+    heading: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class SituationRow(Base):
+    __tablename__ = "situation_pictures"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    compiled_on: Mapped[dt.date | None] = mapped_column(Date)
+    sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    survey: Mapped[list[SurveyAnswerRow]] = relationship(
+        lazy="raise", order_by="SurveyAnswerRow.position", cascade="all, delete-orphan"
+    )
+    police: Mapped[list[PoliceAssessmentRow]] = relationship(
+        lazy="raise", order_by="PoliceAssessmentRow.position", cascade="all, delete-orphan"
+    )
+
+
+class SurveyAnswerRow(Base):
+    __tablename__ = "survey_answers"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("situation_pictures.revision_id", ondelete="CASCADE"), primary_key=True
+    )
+    question_key: Mapped[str] = mapped_column(String(63), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    finding: Mapped[str | None] = mapped_column(Text)
+    yes_count: Mapped[int | None] = mapped_column(Integer)
+    no_count: Mapped[int | None] = mapped_column(Integer)
+    respondents: Mapped[int | None] = mapped_column(Integer)
+
+
+class PoliceAssessmentRow(Base):
+    __tablename__ = "police_assessments"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("situation_pictures.revision_id", ondelete="CASCADE"), primary_key=True
+    )
+    environment: Mapped[str] = mapped_column(String(63), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class ActivityRow(Base):
+    __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("revision_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(63), index=True)
+    responsible: Mapped[str | None] = mapped_column(String(300))
+    follow_up_method: Mapped[str | None] = mapped_column(String(1000))
+    target_group: Mapped[str | None] = mapped_column(String(1000))
+    areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+    themes: Mapped[list[ActivityThemeRow]] = relationship(
+        lazy="raise", order_by="ActivityThemeRow.position", cascade="all, delete-orphan"
+    )
+    partners: Mapped[list[ActivityPartnerRow]] = relationship(
+        lazy="raise", order_by="ActivityPartnerRow.position", cascade="all, delete-orphan"
+    )
+
+
+class ActivityThemeRow(Base):
+    """Themes as rows, so coverage views count them in plain SQL on every database."""
+
+    __tablename__ = "activity_themes"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme: Mapped[str] = mapped_column(String(63), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ActivityPartnerRow(Base):
+    __tablename__ = "activity_partners"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner: Mapped[str] = mapped_column(String(300), index=True)
+
+
+class FollowUpRow(Base):
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_activity_period", "activity_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="RESTRICT"))
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(300))
+    reported_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="RESTRICT"), index=True
+    )
+    body: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(30))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    case_number: Mapped[str | None] = mapped_column(String(1000))
+    minutes_ref: Mapped[str | None] = mapped_column(String(1000))
+    conditions: Mapped[str | None] = mapped_column(Text)
+    status_before: Mapped[str] = mapped_column(String(20))
+    status_after: Mapped[str] = mapped_column(String(20))
+    recorded_by: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class ReviewRow(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="RESTRICT"), index=True
+    )
+    feedback: Mapped[str] = mapped_column(Text)
+    findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    reviewer: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)

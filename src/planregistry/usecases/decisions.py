@@ -1,0 +1,133 @@
+"""Recording the committee's and the city executive board's decisions on a revision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from planregistry.domain import lifecycle
+from planregistry.domain.actor import SYSTEM, Actor
+from planregistry.domain.commands import RecordDecision
+from planregistry.domain.model import Decision, Revision
+from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
+from planregistry.storage import convert, queries
+from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
+from planregistry.usecases.base import check_version, coerce
+from planregistry.usecases.plans import PlanUseCases
+
+_BOARD_APPROVALS = (DecisionOutcome.APPROVED.value, DecisionOutcome.APPROVED_WITH_CONDITIONS.value)
+
+
+class DecisionUseCases(PlanUseCases):
+    def record_decision(
+        self,
+        revision_id: int,
+        data: RecordDecision | Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        actor: Actor = SYSTEM,
+    ) -> Revision:
+        """Apply a decision to the revision's lifecycle and return the revision after it."""
+        command = coerce(RecordDecision, data)
+        now = self.now()
+        with self._write() as session:
+            revision = queries.get_revision(session, revision_id, lock=True)
+            check_version("Revisionen", revision_id, expected_version, revision.version)
+            status = RevisionStatus(revision.status)
+            context = self._decision_context(session, revision, status)
+            new_status = lifecycle.decide(
+                context,
+                command.body,
+                command.outcome,
+                command.decided_on,
+                command.conditions,
+                today=self.today(),
+            )
+            if new_status is RevisionStatus.APPROVED:
+                self._supersede_in_force(session, revision)
+            session.add(
+                DecisionRow(
+                    revision_id=revision_id,
+                    body=command.body.value,
+                    outcome=command.outcome.value,
+                    decided_on=command.decided_on,
+                    case_number=command.case_number,
+                    minutes_ref=command.minutes_ref,
+                    conditions=command.conditions,
+                    status_before=status.value,
+                    status_after=new_status.value,
+                    recorded_by=actor.display,
+                    recorded_at=now,
+                )
+            )
+            revision.status = new_status.value
+            self._touch(revision)
+            session.flush()
+            return convert.revision(queries.get_revision_aggregate(session, revision_id))
+
+    def list_decisions(self, revision_id: int) -> list[Decision]:
+        with self._read() as session:
+            queries.get_revision(session, revision_id)
+            rows = session.scalars(
+                select(DecisionRow)
+                .where(DecisionRow.revision_id == revision_id)
+                .order_by(DecisionRow.id)
+            )
+            return [convert.decision(r) for r in rows]
+
+    def _decision_context(
+        self, session: Session, revision: RevisionRow, status: RevisionStatus
+    ) -> lifecycle.DecisionContext:
+        last_decided_on = session.scalar(
+            select(DecisionRow.decided_on)
+            .where(DecisionRow.revision_id == revision.id)
+            .order_by(DecisionRow.id.desc())
+            .limit(1)
+        )
+        unreported: list[str] = []
+        previous_conditions: str | None = None
+        if revision.based_on_id is not None:
+            unreported = list(
+                session.scalars(
+                    select(ActivityRow.title)
+                    .where(
+                        ActivityRow.revision_id == revision.based_on_id,
+                        ~exists().where(FollowUpRow.activity_id == ActivityRow.id),
+                    )
+                    .order_by(ActivityRow.position)
+                )
+            )
+            previous_conditions = session.scalar(
+                select(DecisionRow.conditions)
+                .where(
+                    DecisionRow.revision_id == revision.based_on_id,
+                    DecisionRow.body == DecisionBody.CITY_EXECUTIVE_BOARD.value,
+                    DecisionRow.outcome.in_(_BOARD_APPROVALS),
+                )
+                .order_by(DecisionRow.id.desc())
+                .limit(1)
+            )
+        return lifecycle.DecisionContext(
+            status=status,
+            last_decided_on=last_decided_on,
+            unreported_previous_activities=unreported,
+            previous_conditions=previous_conditions,
+            conditions_response=revision.conditions_response,
+        )
+
+    def _supersede_in_force(self, session: Session, revision: RevisionRow) -> None:
+        in_force = session.scalars(
+            select(RevisionRow)
+            .where(
+                RevisionRow.plan_id == revision.plan_id,
+                RevisionRow.status == RevisionStatus.APPROVED.value,
+                RevisionRow.id != revision.id,
+            )
+            .with_for_update()
+        ).all()
+        for row in in_force:
+            row.status = RevisionStatus.SUPERSEDED.value
+            self._touch(row)

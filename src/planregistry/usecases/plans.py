@@ -1,0 +1,293 @@
+"""Plans and their revisions: creating, copying, reading and editing a revision's header."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from msgspec import UNSET
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planregistry.domain import lifecycle
+from planregistry.domain.commands import CreatePlan, CreateRevision, UpdateRevision
+from planregistry.domain.model import Plan, Revision, RevisionSummary
+from planregistry.domain.vocabulary import RevisionStatus
+from planregistry.errors import Conflict, ValidationError
+from planregistry.storage import convert, queries
+from planregistry.storage.tables import (
+    ActivityPartnerRow,
+    ActivityRow,
+    ActivityThemeRow,
+    PlanRow,
+    PoliceAssessmentRow,
+    RevisionRow,
+    SectionRow,
+    SituationRow,
+    SurveyAnswerRow,
+)
+from planregistry.usecases.base import RegistryBase, check_version, coerce
+
+_OPEN = [s.value for s in lifecycle.OPEN_STATUSES]
+
+
+class PlanUseCases(RegistryBase):
+    def create_plan(self, org_id: str, data: CreatePlan | Mapping[str, Any]) -> Plan:
+        command = coerce(CreatePlan, data)
+        now = self.now()
+        with self._write() as session:
+            queries.get_organization(session, org_id)
+            self._programme(session, command.programme_id)
+            existing = session.scalars(
+                select(PlanRow.id).where(
+                    PlanRow.organization_id == org_id,
+                    PlanRow.programme_id == command.programme_id,
+                )
+            ).first()
+            if existing is not None:
+                raise Conflict(
+                    f"Organisationen {org_id!r} har redan en plan under programmet "
+                    f"{command.programme_id!r} (plan {existing})."
+                )
+            row = PlanRow(
+                organization_id=org_id,
+                programme_id=command.programme_id,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return self._plan(session, row)
+
+    def get_plan(self, plan_id: int) -> Plan:
+        with self._read() as session:
+            return self._plan(session, queries.get_plan(session, plan_id))
+
+    def list_plans(self, org_id: str) -> list[Plan]:
+        with self._read() as session:
+            queries.get_organization(session, org_id)
+            rows = session.scalars(
+                select(PlanRow).where(PlanRow.organization_id == org_id).order_by(PlanRow.id)
+            ).all()
+            summaries = self._summaries(session, [r.id for r in rows])
+            return [self._plan(session, r, summaries.get(r.id, [])) for r in rows]
+
+    def create_revision(self, plan_id: int, data: CreateRevision | Mapping[str, Any]) -> Revision:
+        """A new revision: a full copy of the plan's latest approved one (keys kept), if any."""
+        command = coerce(CreateRevision, data)
+        now = self.now()
+        with self._write() as session:
+            plan = queries.get_plan(session, plan_id, lock=True)
+            open_revision = session.scalars(
+                select(RevisionRow).where(
+                    RevisionRow.plan_id == plan_id, RevisionRow.status.in_(_OPEN)
+                )
+            ).first()
+            if open_revision is not None:
+                raise Conflict(
+                    f"Planen har redan en öppen revision (nummer {open_revision.number}, "
+                    f"status '{open_revision.status}'); en plan har högst ett utkast åt gången."
+                )
+            number = (
+                session.scalar(
+                    select(func.max(RevisionRow.number)).where(RevisionRow.plan_id == plan_id)
+                )
+                or 0
+            ) + 1
+            source_id = session.scalar(
+                select(RevisionRow.id).where(
+                    RevisionRow.plan_id == plan_id,
+                    RevisionRow.status == RevisionStatus.APPROVED.value,
+                )
+            )
+            row = RevisionRow(
+                plan_id=plan_id,
+                number=number,
+                label=command.label,
+                cycle_year=command.cycle_year,
+                status=RevisionStatus.DRAFT.value,
+                based_on_id=source_id,
+                case_numbers=list(command.case_numbers),
+                scope_exclusions=[],
+                priority_areas=[],
+                conditions_response=None,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            if source_id is not None:
+                source = queries.get_revision_aggregate(session, source_id)
+                if command.cycle_year < source.cycle_year:
+                    raise ValidationError(
+                        f"Cykelåret {command.cycle_year} ligger före den gällande revisionens "
+                        f"({source.cycle_year})."
+                    )
+                _copy_content(source, row, now)
+            session.add(row)
+            plan.updated_at = now
+            session.flush()
+            return convert.revision(queries.get_revision_aggregate(session, row.id))
+
+    def get_revision(self, revision_id: int) -> Revision:
+        with self._read() as session:
+            return convert.revision(queries.get_revision_aggregate(session, revision_id))
+
+    def list_revisions(self, plan_id: int) -> list[Revision]:
+        with self._read() as session:
+            queries.get_plan(session, plan_id)
+            rows = session.scalars(
+                queries.revision_aggregate()
+                .where(RevisionRow.plan_id == plan_id)
+                .order_by(RevisionRow.number)
+            )
+            return [convert.revision(r) for r in rows]
+
+    def update_revision(
+        self,
+        revision_id: int,
+        data: UpdateRevision | Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+    ) -> Revision:
+        command = coerce(UpdateRevision, data)
+        with self._write() as session:
+            row = self._editable_revision(session, revision_id, expected_version)
+            if command.label is not UNSET:
+                row.label = command.label
+            if command.cycle_year is not UNSET:
+                row.cycle_year = command.cycle_year
+            if command.case_numbers is not UNSET:
+                row.case_numbers = list(command.case_numbers)
+            if command.scope_exclusions is not UNSET:
+                row.scope_exclusions = list(command.scope_exclusions)
+            if command.priority_areas is not UNSET:
+                row.priority_areas = list(command.priority_areas)
+            if command.conditions_response is not UNSET:
+                row.conditions_response = command.conditions_response
+            if command.section_order is not UNSET:
+                _reorder_sections(session, row.id, command.section_order)
+            self._touch(row)
+            session.flush()
+            return convert.revision(queries.get_revision_aggregate(session, revision_id))
+
+    # Helpers shared with the content and decision use cases.
+
+    def _editable_revision(
+        self, session: Session, revision_id: int, expected_version: int | None
+    ) -> RevisionRow:
+        row = queries.get_revision(session, revision_id, lock=True)
+        lifecycle.ensure_editable(RevisionStatus(row.status))
+        check_version("Revisionen", revision_id, expected_version, row.version)
+        return row
+
+    def _touch(self, row: RevisionRow) -> None:
+        row.version += 1
+        row.updated_at = self.now()
+
+    def _summaries(self, session: Session, plan_ids: list[int]) -> dict[int, list[RevisionSummary]]:
+        result: dict[int, list[RevisionSummary]] = {pid: [] for pid in plan_ids}
+        if not plan_ids:
+            return result
+        rows = session.execute(
+            select(
+                RevisionRow.plan_id,
+                RevisionRow.id,
+                RevisionRow.number,
+                RevisionRow.label,
+                RevisionRow.cycle_year,
+                RevisionRow.status,
+            )
+            .where(RevisionRow.plan_id.in_(plan_ids))
+            .order_by(RevisionRow.plan_id, RevisionRow.number)
+        )
+        for plan_id, rid, number, label, year, status in rows:
+            result[plan_id].append(
+                RevisionSummary(
+                    id=rid,
+                    number=number,
+                    label=label,
+                    cycle_year=year,
+                    status=RevisionStatus(status),
+                )
+            )
+        return result
+
+    def _plan(
+        self, session: Session, row: PlanRow, summaries: list[RevisionSummary] | None = None
+    ) -> Plan:
+        if summaries is None:
+            summaries = self._summaries(session, [row.id])[row.id]
+        return Plan(
+            id=row.id,
+            organization_id=row.organization_id,
+            programme_id=row.programme_id,
+            created_at=convert.utc(row.created_at),
+            updated_at=convert.utc(row.updated_at),
+            revisions=summaries,
+        )
+
+
+def _reorder_sections(session: Session, revision_id: int, order: list[str]) -> None:
+    rows = session.scalars(select(SectionRow).where(SectionRow.revision_id == revision_id)).all()
+    by_key = {r.key: r for r in rows}
+    if sorted(order) != sorted(by_key):
+        raise ValidationError(
+            "section_order måste nämna varje avsnitt i revisionen exakt en gång: "
+            f"{', '.join(sorted(by_key))}."
+        )
+    for position, key in enumerate(order):
+        by_key[key].position = position
+
+
+def _copy_content(source: RevisionRow, target: RevisionRow, now: Any) -> None:
+    target.scope_exclusions = list(source.scope_exclusions)
+    target.priority_areas = list(source.priority_areas)
+    target.sections = [
+        SectionRow(position=s.position, key=s.key, heading=s.heading, body=s.body)
+        for s in source.sections
+    ]
+    if source.situation is not None:
+        situation = source.situation
+        target.situation = SituationRow(
+            compiled_on=situation.compiled_on,
+            sources=list(situation.sources),
+            confidential=situation.confidential,
+            summary=situation.summary,
+            survey=[
+                SurveyAnswerRow(
+                    question_key=a.question_key,
+                    position=a.position,
+                    finding=a.finding,
+                    yes_count=a.yes_count,
+                    no_count=a.no_count,
+                    respondents=a.respondents,
+                )
+                for a in situation.survey
+            ],
+            police=[
+                PoliceAssessmentRow(
+                    environment=p.environment, position=p.position, status=p.status, text=p.text
+                )
+                for p in situation.police
+            ],
+        )
+    target.activities = [
+        ActivityRow(
+            key=a.key,
+            position=a.position,
+            title=a.title,
+            description=a.description,
+            level=a.level,
+            responsible=a.responsible,
+            follow_up_method=a.follow_up_method,
+            target_group=a.target_group,
+            areas=list(a.areas),
+            version=1,
+            updated_at=now,
+            themes=[ActivityThemeRow(theme=t.theme, position=t.position) for t in a.themes],
+            partners=[
+                ActivityPartnerRow(position=p.position, partner=p.partner) for p in a.partners
+            ],
+        )
+        for a in source.activities
+    ]
