@@ -150,6 +150,7 @@ def _insert(session: Session, doc: RegistryDocument) -> None:
     session.add_all(
         ProgrammeRow(id=p.id, name=p.name, definition=convert.to_json(p)) for p in doc.programmes
     )
+    session.flush()
     session.add_all(
         OrganizationRow(
             id=o.id,
@@ -164,6 +165,8 @@ def _insert(session: Session, doc: RegistryDocument) -> None:
         )
         for o in doc.organizations
     )
+    # Flush group by group: these mappings have no relationships to order the inserts by.
+    session.flush()
     session.add_all(
         PlanRow(
             id=p.id,
@@ -191,6 +194,7 @@ def _insert(session: Session, doc: RegistryDocument) -> None:
         )
         for f in doc.follow_ups
     )
+    session.flush()
     session.add_all(
         ReviewRow(
             id=r.id,
