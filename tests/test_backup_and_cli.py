@@ -42,15 +42,25 @@ def test_cli_upgrade_demo_export_import_round_trip(
     with Registry.open(source) as registry:
         (plan,) = registry.list_plans("hasselby-vallingby")
         first = plan.revisions[0].id
-        registry.record_decision(first, {"body": "committee", "outcome": "approved",
-                                         "decided_on": "2017-05-18", "minutes_ref": "§ 12"})
-        registry.record_decision(first, {"body": "city_executive_board", "outcome": "approved",
-                                         "decided_on": "2017-09-06"})
+        registry.record_decision(
+            first,
+            {
+                "body": "committee",
+                "outcome": "approved",
+                "decided_on": "2017-05-18",
+                "minutes_ref": "§ 12",
+            },
+        )
+        registry.record_decision(
+            first,
+            {"body": "city_executive_board", "outcome": "approved", "decided_on": "2017-09-06"},
+        )
         for activity in registry.get_revision(first).activities:
             registry.report_follow_up(activity.id, {"period": "2017-VB", "status": "ongoing"})
         second = registry.create_revision(plan.id, {"label": "Vers. 2", "cycle_year": 2018})
-        registry.add_activity(second.id, {"title": "Ny aktivitet", "level": "hindering",
-                                          "themes": ["exit_support"]})
+        registry.add_activity(
+            second.id, {"title": "Ny aktivitet", "level": "hindering", "themes": ["exit_support"]}
+        )
     exported = tmp_path / "export.json"
     _cli("--database-url", source, "export", "-o", str(exported))
 
@@ -62,8 +72,7 @@ def test_cli_upgrade_demo_export_import_round_trip(
 
     # The restored database keeps working: new ids do not collide with imported ones.
     with Registry.open(target) as registry:
-        activity = registry.add_activity(second.id, {"title": "Efter import",
-                                                     "level": "promoting"})
+        activity = registry.add_activity(second.id, {"title": "Efter import", "level": "promoting"})
         assert activity.id > max(a.id for a in registry.get_revision(first).activities)
 
 

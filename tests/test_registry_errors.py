@@ -26,29 +26,64 @@ def _seed_revision_id(registry: Registry) -> int:
 BAD_CALLS: dict[str, tuple[type[PlanRegistryError], Callable[[Registry, int], Any]]] = {
     "organisation with unknown field": (
         ValidationError,
-        lambda r, _: r.create_organization({"id": "x", "name": "X", "kind": "district",
-                                            "committee": "X", "municipality": "stockholm",
-                                            "status": "approved"}),
+        lambda r, _: r.create_organization(
+            {
+                "id": "x",
+                "name": "X",
+                "kind": "district",
+                "committee": "X",
+                "municipality": "stockholm",
+                "status": "approved",
+            }
+        ),
     ),
     "organisation with bad slug": (
         ValidationError,
-        lambda r, _: r.create_organization({"id": "Bad Id", "name": "X", "kind": "district",
-                                            "committee": "X", "municipality": "stockholm"}),
+        lambda r, _: r.create_organization(
+            {
+                "id": "Bad Id",
+                "name": "X",
+                "kind": "district",
+                "committee": "X",
+                "municipality": "stockholm",
+            }
+        ),
     ),
     "organisation with unknown kind": (
         ValidationError,
-        lambda r, _: r.create_organization({"id": "x", "name": "X", "kind": "county",
-                                            "committee": "X", "municipality": "stockholm"}),
+        lambda r, _: r.create_organization(
+            {
+                "id": "x",
+                "name": "X",
+                "kind": "county",
+                "committee": "X",
+                "municipality": "stockholm",
+            }
+        ),
     ),
     "organisation in unknown municipality": (
         NotFound,
-        lambda r, _: r.create_organization({"id": "x", "name": "X", "kind": "district",
-                                            "committee": "X", "municipality": "atlantis"}),
+        lambda r, _: r.create_organization(
+            {
+                "id": "x",
+                "name": "X",
+                "kind": "district",
+                "committee": "X",
+                "municipality": "atlantis",
+            }
+        ),
     ),
     "duplicate organisation": (
         Conflict,
-        lambda r, _: r.create_organization({"id": "bromma", "name": "X", "kind": "district",
-                                            "committee": "X", "municipality": "stockholm"}),
+        lambda r, _: r.create_organization(
+            {
+                "id": "bromma",
+                "name": "X",
+                "kind": "district",
+                "committee": "X",
+                "municipality": "stockholm",
+            }
+        ),
     ),
     "second plan under the same programme": (
         Conflict,
@@ -60,8 +95,9 @@ BAD_CALLS: dict[str, tuple[type[PlanRegistryError], Callable[[Registry, int], An
     ),
     "second open draft": (
         Conflict,
-        lambda r, rid: r.create_revision(r.get_revision(rid).plan_id,
-                                         {"label": "Vers. 2", "cycle_year": 2018}),
+        lambda r, rid: r.create_revision(
+            r.get_revision(rid).plan_id, {"label": "Vers. 2", "cycle_year": 2018}
+        ),
     ),
     "activity with unknown level": (
         ValidationError,
@@ -69,8 +105,9 @@ BAD_CALLS: dict[str, tuple[type[PlanRegistryError], Callable[[Registry, int], An
     ),
     "activity with unknown theme": (
         ValidationError,
-        lambda r, rid: r.add_activity(rid, {"title": "T", "level": "preventing",
-                                            "themes": ["astrology"]}),
+        lambda r, rid: r.add_activity(
+            rid, {"title": "T", "level": "preventing", "themes": ["astrology"]}
+        ),
     ),
     "activity with empty title (struct built in Python)": (
         ValidationError,
@@ -90,15 +127,26 @@ BAD_CALLS: dict[str, tuple[type[PlanRegistryError], Callable[[Registry, int], An
     ),
     "situation with more answers than respondents": (
         ValidationError,
-        lambda r, rid: r.put_situation(rid, {"survey": [{"question_key": "exit_work",
-                                                         "yes_count": 5, "no_count": 5,
-                                                         "respondents": 8}]}),
+        lambda r, rid: r.put_situation(
+            rid,
+            {
+                "survey": [
+                    {"question_key": "exit_work", "yes_count": 5, "no_count": 5, "respondents": 8}
+                ]
+            },
+        ),
     ),
     "situation with duplicate police environment": (
         ValidationError,
-        lambda r, rid: r.put_situation(rid, {"police": [
-            {"environment": "islamist", "status": "unknown"},
-            {"environment": "islamist", "status": "active"}]}),
+        lambda r, rid: r.put_situation(
+            rid,
+            {
+                "police": [
+                    {"environment": "islamist", "status": "unknown"},
+                    {"environment": "islamist", "status": "active"},
+                ]
+            },
+        ),
     ),
     "revision update with status": (
         ValidationError,
@@ -114,8 +162,9 @@ BAD_CALLS: dict[str, tuple[type[PlanRegistryError], Callable[[Registry, int], An
     ),
     "follow-up with bad period": (
         ValidationError,
-        lambda r, rid: r.report_follow_up(r.get_revision(rid).activities[0].id,
-                                          {"period": "2017", "status": "done"}),
+        lambda r, rid: r.report_follow_up(
+            r.get_revision(rid).activities[0].id, {"period": "2017", "status": "done"}
+        ),
     ),
     "unknown revision": (
         NotFound,
@@ -140,8 +189,10 @@ def test_bad_input_raises_typed_error_and_changes_nothing(
 def test_validation_error_names_the_field(demo_registry: Registry) -> None:
     revision_id = _seed_revision_id(demo_registry)
     with pytest.raises(ValidationError) as info:
-        demo_registry.add_activity(revision_id, {"title": "T", "level": "preventing",
-                                                 "themes": ["staff_training", "astrology"]})
+        demo_registry.add_activity(
+            revision_id,
+            {"title": "T", "level": "preventing", "themes": ["staff_training", "astrology"]},
+        )
     assert [e.path for e in info.value.errors] == ["$.themes[1]"]
 
 
@@ -158,13 +209,17 @@ def test_stale_version_reports_the_current_one(demo_registry: Registry) -> None:
 def test_every_content_change_bumps_the_revision_version(demo_registry: Registry) -> None:
     revision_id = _seed_revision_id(demo_registry)
     versions = [demo_registry.get_revision(revision_id).version]
-    demo_registry.put_section(revision_id, "lokalt_brottsforebyggande_rad",
-                              {"heading": "Lokalt brottsförebyggande råd", "body": "Text."})
+    demo_registry.put_section(
+        revision_id,
+        "lokalt_brottsforebyggande_rad",
+        {"heading": "Lokalt brottsförebyggande råd", "body": "Text."},
+    )
     versions.append(demo_registry.get_revision(revision_id).version)
     activity = demo_registry.add_activity(revision_id, {"title": "Ny", "level": "promoting"})
     versions.append(demo_registry.get_revision(revision_id).version)
-    updated = demo_registry.update_activity(activity.id, {"title": "Nyare"},
-                                            expected_version=activity.version)
+    updated = demo_registry.update_activity(
+        activity.id, {"title": "Nyare"}, expected_version=activity.version
+    )
     assert updated.version == activity.version + 1
     versions.append(demo_registry.get_revision(revision_id).version)
     demo_registry.delete_activity(activity.id, expected_version=updated.version)

@@ -28,8 +28,9 @@ def test_concurrent_writers_all_succeed(sqlite_template, tmp_path) -> None:
         try:
             with Registry.open(url) as own:
                 for i in range(10):
-                    own.add_activity(revision_id, {"title": f"Aktivitet {worker}-{i}",
-                                                   "level": "promoting"})
+                    own.add_activity(
+                        revision_id, {"title": f"Aktivitet {worker}-{i}", "level": "promoting"}
+                    )
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
@@ -63,8 +64,9 @@ def test_concurrent_writers_on_postgres(postgres_template: str) -> None:
         try:
             with Registry.open(postgres_template) as own:
                 for i in range(10):
-                    own.add_activity(revision_id, {"title": f"Aktivitet {worker}-{i}",
-                                                   "level": "promoting"})
+                    own.add_activity(
+                        revision_id, {"title": f"Aktivitet {worker}-{i}", "level": "promoting"}
+                    )
         except BaseException as exc:
             errors.append(exc)
 
