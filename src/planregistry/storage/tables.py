@@ -277,3 +277,42 @@ class ReviewRow(Base):
     findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     reviewer: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class AuditRow(Base):
+    """One write, as it happened. Append-only: database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)
+    actor_subject: Mapped[str] = mapped_column(String(300), index=True)
+    actor_name: Mapped[str] = mapped_column(String(300))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[str | None] = mapped_column(String(63), index=True)
+    organization_id: Mapped[str | None] = mapped_column(String(63), index=True)
+    entity: Mapped[str] = mapped_column(String(40), index=True)
+    entity_id: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    change: Mapped[dict[str, Any]] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class ApiKeyRow(Base):
+    """An API key for a city system; only a hash of its secret is stored."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    organization_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    created_by: Mapped[str] = mapped_column(String(300))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
