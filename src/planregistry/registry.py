@@ -12,10 +12,12 @@ from sqlalchemy import Engine
 from planregistry.storage.engine import create_registry_engine
 from planregistry.usecases.backup import BackupUseCases
 from planregistry.usecases.catalogue import CatalogueUseCases
+from planregistry.usecases.comparisons import ComparisonUseCases
 from planregistry.usecases.content import ContentUseCases
 from planregistry.usecases.decisions import DecisionUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
+from planregistry.usecases.reviews import ReviewUseCases
 
 DATABASE_URL_ENV = "PLANREGISTRY_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///planregistry.sqlite3"
@@ -31,7 +33,9 @@ class Registry(
     ContentUseCases,
     DecisionUseCases,
     FollowUpUseCases,
+    ReviewUseCases,
     BackupUseCases,
+    ComparisonUseCases,
 ):
     """The registry of local action plans, over one database.
 

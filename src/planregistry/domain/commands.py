@@ -27,6 +27,7 @@ from planregistry.domain.vocabulary import (
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
+    Role,
 )
 
 
@@ -163,3 +164,12 @@ class RecordDecision(_Command, kw_only=True):
 
 class CreateReview(_Command, kw_only=True):
     feedback: LongText
+
+
+class CreateApiKey(_Command, kw_only=True):
+    """A key for a city system; `municipality` defaults to the creator's own."""
+
+    name: Name
+    role: Role
+    municipality: Slug | None = None
+    organization: Slug | None = None

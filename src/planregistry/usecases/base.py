@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import msgspec
@@ -13,10 +14,19 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from planregistry.domain.actor import Actor
+from planregistry.domain.policy import Action, Scope, Verdict, judge
 from planregistry.domain.programme import Programme
-from planregistry.errors import Conflict, FieldError, NotFound, StaleVersion, ValidationError
+from planregistry.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    ValidationError,
+)
 from planregistry.storage.engine import writer
-from planregistry.storage.tables import ProgrammeRow
+from planregistry.storage.tables import AuditRow, ProgrammeRow
 
 C = TypeVar("C", bound=msgspec.Struct)
 
@@ -51,6 +61,20 @@ def check_version(entity: str, key: object, expected: int | None, current: int) 
         raise StaleVersion(entity, key, expected, current)
 
 
+# The HTTP layer sets this per request, so audit entries can be traced to their request.
+_request_id: ContextVar[str | None] = ContextVar("planregistry_request_id", default=None)
+
+
+@contextmanager
+def request_context(request_id: str | None) -> Iterator[None]:
+    """Tag every audit entry written inside the block with `request_id`."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
+
+
 class RegistryBase:
     """Owns the engine; each use case runs in one transaction that commits only on success."""
 
@@ -80,6 +104,52 @@ class RegistryBase:
                 "Uppgifterna krockar med det som redan finns "
                 "(en dubblett eller en saknad referens)."
             ) from exc
+
+    @staticmethod
+    def _authorize(
+        actor: Actor,
+        action: Action,
+        scope: Scope,
+        *,
+        entity: str = "Objektet",
+        key: object = None,
+    ) -> None:
+        """Refuse what the policy refuses; what the actor may not see is "not found"."""
+        verdict = judge(actor, action, scope)
+        if verdict is Verdict.HIDDEN:
+            raise NotFound(entity, key)
+        if verdict is Verdict.FORBIDDEN:
+            raise PermissionDenied(
+                f"Rollen {actor.role.label.lower()} får inte utföra detta ({action.value})."
+            )
+
+    def _audit(
+        self,
+        session: Session,
+        actor: Actor,
+        *,
+        entity: str,
+        entity_id: object,
+        action: str,
+        change: dict[str, Any],
+        scope: Scope,
+    ) -> None:
+        """Append to the audit trail inside the write's own transaction."""
+        session.add(
+            AuditRow(
+                occurred_at=self.now(),
+                actor_subject=actor.subject,
+                actor_name=actor.display,
+                actor_role=actor.role.value,
+                municipality_id=scope.municipality,
+                organization_id=scope.organization,
+                entity=entity,
+                entity_id=str(entity_id),
+                action=action,
+                change=change,
+                request_id=_request_id.get(),
+            )
+        )
 
     @staticmethod
     def _programme(session: Session, programme_id: str) -> Programme:

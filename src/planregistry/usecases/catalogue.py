@@ -10,10 +10,14 @@ from sqlalchemy import select
 
 from planregistry.domain.commands import CreateMunicipality
 from planregistry.domain.model import Municipality
+from planregistry.domain.paging import Page
 from planregistry.domain.programme import Programme
 from planregistry.storage.convert import to_json
+from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, ProgrammeRow
 from planregistry.usecases.base import RegistryBase, coerce
+
+_PROGRAMMES = Keyset("programmes", ProgrammeRow.id)
 
 
 class CatalogueUseCases(RegistryBase):
@@ -48,7 +52,14 @@ class CatalogueUseCases(RegistryBase):
         with self._read() as session:
             return self._programme(session, programme_id)
 
-    def list_programmes(self) -> list[Programme]:
+    def list_programmes(
+        self, *, limit: int | None = None, cursor: str | None = None
+    ) -> Page[Programme]:
         with self._read() as session:
-            rows = session.scalars(select(ProgrammeRow).order_by(ProgrammeRow.id))
-            return [msgspec.convert(r.definition, Programme) for r in rows]
+            rows, next_cursor = _PROGRAMMES.fetch(
+                session, select(ProgrammeRow), key_of=lambda r: (r.id,), limit=limit, cursor=cursor
+            )
+            return Page(
+                items=[msgspec.convert(r.definition, Programme) for r in rows],
+                next_cursor=next_cursor,
+            )

@@ -7,6 +7,7 @@ never overwrite each other unseen.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import unicodedata
@@ -25,9 +26,11 @@ from planregistry.domain.commands import (
     UpdateActivity,
 )
 from planregistry.domain.model import Activity, Section, SituationPicture
+from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.programme import Programme
 from planregistry.errors import FieldError, NotFound, ValidationError
 from planregistry.storage import convert, queries
+from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import (
     ActivityPartnerRow,
     ActivityRow,
@@ -41,6 +44,9 @@ from planregistry.storage.tables import (
 )
 from planregistry.usecases.base import check_version, coerce
 from planregistry.usecases.plans import PlanUseCases
+
+# Positions are renumbered on a move, so the id breaks any tie left by a gap or a race.
+_ACTIVITIES = Keyset("activities", ActivityRow.position, ActivityRow.id)
 
 
 class ContentUseCases(PlanUseCases):
@@ -173,15 +179,25 @@ class ContentUseCases(PlanUseCases):
         with self._read() as session:
             return convert.activity(queries.get_activity(session, activity_id))
 
-    def list_activities(self, revision_id: int) -> list[Activity]:
+    def list_activities(
+        self,
+        revision_id: int,
+        *,
+        modified_since: dt.datetime | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[Activity]:
+        """A revision's activities in the plan's order."""
+        since = utc_instant(modified_since)
+        stmt = queries.activity_aggregate().where(ActivityRow.revision_id == revision_id)
+        if since is not None:
+            stmt = stmt.where(ActivityRow.updated_at >= since)
         with self._read() as session:
             queries.get_revision(session, revision_id)
-            rows = session.scalars(
-                queries.activity_aggregate()
-                .where(ActivityRow.revision_id == revision_id)
-                .order_by(ActivityRow.position)
+            rows, next_cursor = _ACTIVITIES.fetch(
+                session, stmt, key_of=lambda r: (r.position, r.id), limit=limit, cursor=cursor
             )
-            return [convert.activity(r) for r in rows]
+            return Page(items=[convert.activity(r) for r in rows], next_cursor=next_cursor)
 
     def update_activity(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,12 +13,15 @@ from planregistry.domain import lifecycle
 from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import RecordDecision
 from planregistry.domain.model import Decision, Revision
+from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 from planregistry.storage import convert, queries
+from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
 from planregistry.usecases.base import check_version, coerce
 from planregistry.usecases.plans import PlanUseCases
 
+_DECISIONS = Keyset("decisions", DecisionRow.id)
 _BOARD_APPROVALS = (DecisionOutcome.APPROVED.value, DecisionOutcome.APPROVED_WITH_CONDITIONS.value)
 
 
@@ -68,15 +72,25 @@ class DecisionUseCases(PlanUseCases):
             session.flush()
             return convert.revision(queries.get_revision_aggregate(session, revision_id))
 
-    def list_decisions(self, revision_id: int) -> list[Decision]:
+    def list_decisions(
+        self,
+        revision_id: int,
+        *,
+        modified_since: dt.datetime | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[Decision]:
+        """A revision's decisions as recorded; `modified_since` filters on `recorded_at`."""
+        since = utc_instant(modified_since)
+        stmt = select(DecisionRow).where(DecisionRow.revision_id == revision_id)
+        if since is not None:
+            stmt = stmt.where(DecisionRow.recorded_at >= since)
         with self._read() as session:
             queries.get_revision(session, revision_id)
-            rows = session.scalars(
-                select(DecisionRow)
-                .where(DecisionRow.revision_id == revision_id)
-                .order_by(DecisionRow.id)
+            rows, next_cursor = _DECISIONS.fetch(
+                session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
-            return [convert.decision(r) for r in rows]
+            return Page(items=[convert.decision(r) for r in rows], next_cursor=next_cursor)
 
     def _decision_context(
         self, session: Session, revision: RevisionRow, status: RevisionStatus

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,11 +11,15 @@ from sqlalchemy import select
 from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import ReportFollowUp
 from planregistry.domain.model import FollowUp
+from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.vocabulary import RevisionStatus
 from planregistry.errors import IllegalTransition
 from planregistry.storage import convert, queries
+from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow, FollowUpRow
 from planregistry.usecases.base import RegistryBase, coerce
+
+_FOLLOW_UPS = Keyset("follow-ups", FollowUpRow.reported_at, FollowUpRow.id)
 
 
 class FollowUpUseCases(RegistryBase):
@@ -52,15 +57,35 @@ class FollowUpUseCases(RegistryBase):
             session.flush()
             return convert.follow_up(row, activity.key)
 
-    def list_follow_ups(self, activity_id: int) -> list[FollowUp]:
+    def list_follow_ups(
+        self,
+        activity_id: int,
+        *,
+        period: str | None = None,
+        modified_since: dt.datetime | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[FollowUp]:
+        """An activity's follow-ups in the order reported; a report is never changed, so
+        `modified_since` filters on when it was reported."""
+        since = utc_instant(modified_since)
+        stmt = select(FollowUpRow).where(FollowUpRow.activity_id == activity_id)
+        if period is not None:
+            stmt = stmt.where(FollowUpRow.period == period)
+        if since is not None:
+            stmt = stmt.where(FollowUpRow.reported_at >= since)
         with self._read() as session:
             activity = session.get(ActivityRow, activity_id)
             if activity is None:
                 queries.get_activity(session, activity_id)
                 raise AssertionError("unreachable")
-            rows = session.scalars(
-                select(FollowUpRow)
-                .where(FollowUpRow.activity_id == activity_id)
-                .order_by(FollowUpRow.reported_at, FollowUpRow.id)
+            rows, next_cursor = _FOLLOW_UPS.fetch(
+                session,
+                stmt,
+                key_of=lambda r: (convert.utc(r.reported_at), r.id),
+                limit=limit,
+                cursor=cursor,
             )
-            return [convert.follow_up(r, activity.key) for r in rows]
+            return Page(
+                items=[convert.follow_up(r, activity.key) for r in rows], next_cursor=next_cursor
+            )

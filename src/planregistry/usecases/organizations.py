@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,12 +11,16 @@ from sqlalchemy import select
 
 from planregistry.domain.commands import CreateOrganization, UpdateOrganization
 from planregistry.domain.model import Organization
+from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.vocabulary import OrganizationKind
 from planregistry.errors import Conflict, NotFound
 from planregistry.storage import convert, queries
 from planregistry.storage.convert import to_json
+from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, OrganizationRow
 from planregistry.usecases.base import RegistryBase, check_version, coerce
+
+_BY_ID = Keyset("organizations", OrganizationRow.id)
 
 
 class OrganizationUseCases(RegistryBase):
@@ -47,15 +52,28 @@ class OrganizationUseCases(RegistryBase):
             return convert.organization(queries.get_organization(session, org_id))
 
     def list_organizations(
-        self, *, municipality: str | None = None, kind: OrganizationKind | None = None
-    ) -> list[Organization]:
-        stmt = select(OrganizationRow).order_by(OrganizationRow.id)
+        self,
+        *,
+        municipality: str | None = None,
+        kind: OrganizationKind | None = None,
+        modified_since: dt.datetime | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[Organization]:
+        """Organisations by id; `limit=None` returns them all, else one page of `limit`."""
+        since = utc_instant(modified_since)
+        stmt = select(OrganizationRow)
         if municipality is not None:
             stmt = stmt.where(OrganizationRow.municipality_id == municipality)
         if kind is not None:
-            stmt = stmt.where(OrganizationRow.kind == kind.value)
+            stmt = stmt.where(OrganizationRow.kind == OrganizationKind(kind).value)
+        if since is not None:
+            stmt = stmt.where(OrganizationRow.updated_at >= since)
         with self._read() as session:
-            return [convert.organization(r) for r in session.scalars(stmt)]
+            rows, next_cursor = _BY_ID.fetch(
+                session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
+            )
+            return Page(items=[convert.organization(r) for r in rows], next_cursor=next_cursor)
 
     def update_organization(
         self,

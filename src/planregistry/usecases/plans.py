@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from msgspec import UNSET
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from planregistry.domain import lifecycle
 from planregistry.domain.commands import CreatePlan, CreateRevision, UpdateRevision
 from planregistry.domain.model import Plan, Revision, RevisionSummary
+from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.vocabulary import RevisionStatus
 from planregistry.errors import Conflict, ValidationError
 from planregistry.storage import convert, queries
+from planregistry.storage.paging import Keyset
+from planregistry.storage.revision_reader import read_revision
 from planregistry.storage.tables import (
     ActivityPartnerRow,
     ActivityRow,
@@ -29,6 +33,8 @@ from planregistry.storage.tables import (
 from planregistry.usecases.base import RegistryBase, check_version, coerce
 
 _OPEN = [s.value for s in lifecycle.OPEN_STATUSES]
+_PLANS = Keyset("plans", PlanRow.id)
+_REVISIONS = Keyset("revisions", RevisionRow.number)
 
 
 class PlanUseCases(RegistryBase):
@@ -63,14 +69,37 @@ class PlanUseCases(RegistryBase):
         with self._read() as session:
             return self._plan(session, queries.get_plan(session, plan_id))
 
-    def list_plans(self, org_id: str) -> list[Plan]:
+    def list_plans(
+        self,
+        org_id: str,
+        *,
+        programme: str | None = None,
+        modified_since: dt.datetime | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[Plan]:
+        """An organisation's plans by id; `modified_since` also catches changed revisions."""
+        since = utc_instant(modified_since)
+        stmt = select(PlanRow).where(PlanRow.organization_id == org_id)
+        if programme is not None:
+            stmt = stmt.where(PlanRow.programme_id == programme)
+        if since is not None:
+            # A plan's representation lists its revisions' status and label, so a change
+            # to any of them is a change to the plan for an incremental sync.
+            changed_revision = exists().where(
+                RevisionRow.plan_id == PlanRow.id, RevisionRow.updated_at >= since
+            )
+            stmt = stmt.where(or_(PlanRow.updated_at >= since, changed_revision))
         with self._read() as session:
             queries.get_organization(session, org_id)
-            rows = session.scalars(
-                select(PlanRow).where(PlanRow.organization_id == org_id).order_by(PlanRow.id)
-            ).all()
+            rows, next_cursor = _PLANS.fetch(
+                session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
+            )
             summaries = self._summaries(session, [r.id for r in rows])
-            return [self._plan(session, r, summaries.get(r.id, [])) for r in rows]
+            return Page(
+                items=[self._plan(session, r, summaries.get(r.id, [])) for r in rows],
+                next_cursor=next_cursor,
+            )
 
     def create_revision(self, plan_id: int, data: CreateRevision | Mapping[str, Any]) -> Revision:
         """A new revision: a full copy of the plan's latest approved one (keys kept), if any."""
@@ -130,17 +159,33 @@ class PlanUseCases(RegistryBase):
 
     def get_revision(self, revision_id: int) -> Revision:
         with self._read() as session:
-            return convert.revision(queries.get_revision_aggregate(session, revision_id))
+            return read_revision(session.connection(), revision_id)
 
-    def list_revisions(self, plan_id: int) -> list[Revision]:
+    def list_revisions(
+        self,
+        plan_id: int,
+        *,
+        status: RevisionStatus | None = None,
+        cycle_year: int | None = None,
+        modified_since: dt.datetime | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page[Revision]:
+        """A plan's revisions by number, whole (sections, situation, activities, decisions)."""
+        since = utc_instant(modified_since)
+        stmt = queries.revision_aggregate().where(RevisionRow.plan_id == plan_id)
+        if status is not None:
+            stmt = stmt.where(RevisionRow.status == RevisionStatus(status).value)
+        if cycle_year is not None:
+            stmt = stmt.where(RevisionRow.cycle_year == cycle_year)
+        if since is not None:
+            stmt = stmt.where(RevisionRow.updated_at >= since)
         with self._read() as session:
             queries.get_plan(session, plan_id)
-            rows = session.scalars(
-                queries.revision_aggregate()
-                .where(RevisionRow.plan_id == plan_id)
-                .order_by(RevisionRow.number)
+            rows, next_cursor = _REVISIONS.fetch(
+                session, stmt, key_of=lambda r: (r.number,), limit=limit, cursor=cursor
             )
-            return [convert.revision(r) for r in rows]
+            return Page(items=[convert.revision(r) for r in rows], next_cursor=next_cursor)
 
     def update_revision(
         self,
