@@ -84,7 +84,7 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
     from granian.constants import Interfaces
     from granian.server import Server
 
-    click.echo(f"planregistry lyssnar på http://{host}:{port}/api/v1 (OpenAPI: /api/v1/docs)")
+    click.echo(f"planregistry lyssnar på http://{host}:{port}/api/v1 (OpenAPI: /api/v1/schema)")
     Server(
         "planregistry_api.app:create_app",
         address=host,
@@ -93,6 +93,35 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
         workers=workers,
         factory=True,
     ).serve()
+
+
+@main.command("schemas")
+@click.option(
+    "--check", is_flag=True, help="Only compare; exit 1 if a file is missing or out of date."
+)
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Where openapi.json and domain/<Type>.json live.",
+)
+def schemas_command(check: bool, directory: Path) -> None:
+    """Write the OpenAPI document and the domain types' JSON Schemas (generated from code)."""
+    from planregistry_api import schemas
+
+    files = schemas.generate()
+    if check:
+        stale = schemas.differences(directory, files)
+        if stale:
+            click.echo("Schemafilerna är inaktuella (kör `planregistry schemas`):", err=True)
+            for path in stale:
+                click.echo(f"  {directory / path}", err=True)
+            sys.exit(1)
+        click.echo(f"{len(files)} schemafiler i {directory} är aktuella.")
+        return
+    changed = schemas.write(directory, files)
+    click.echo(f"{len(changed)} av {len(files)} schemafiler i {directory} skrevs om.")
 
 
 @main.command("export")
@@ -122,6 +151,28 @@ def import_command(ctx: click.Context, source: Path) -> None:
     with Registry.open(_url(ctx)) as registry:
         registry.import_json(source.read_bytes())
     click.echo(f"{source} är importerad.")
+
+
+@main.command("bench-data")
+@click.option("--orgs", required=True, type=click.IntRange(min=1), help="Organisations to make.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
+@click.pass_context
+def bench_data(ctx: click.Context, orgs: int, seed: int) -> None:
+    """Fill a migrated database with generated plans at national scale (for benchmarks)."""
+    from planregistry.benchdata import generate
+
+    with Registry.open(_url(ctx)) as registry:
+        summary = generate(
+            registry.engine,
+            orgs,
+            seed=seed,
+            progress=lambda done: click.echo(f"  {done}/{orgs} organisationer", err=True),
+        )
+    click.echo(
+        f"{summary.organizations} organisationer i {summary.municipalities} kommuner, "
+        f"{summary.revisions} revisioner, {summary.activities} aktiviteter, "
+        f"{summary.follow_ups} uppföljningar på {summary.seconds} s."
+    )
 
 
 def run() -> None:

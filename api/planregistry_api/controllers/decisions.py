@@ -1,0 +1,88 @@
+"""Decisions on a revision by its committee (nämnden) and the city executive board (KS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody
+
+from planregistry import Decision, RecordDecision
+from planregistry_api import problems
+from planregistry_api.dependencies import RegistryDep
+from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.pagination import (
+    DEFAULT_LIMIT,
+    LINK_HEADER,
+    Cursor,
+    DecisionPage,
+    Limit,
+    ModifiedSince,
+    paginated,
+)
+from planregistry_api.parameters import Id
+from planregistry_api.preconditions import (
+    ETAG_HEADER,
+    REVISION,
+    IfMatch,
+    etag,
+    expected_version,
+)
+
+
+class DecisionController(Controller):
+    path = "/revisions/{revision_id:int}/decisions"
+    tags = ("decisions",)
+
+    @get(
+        "/",
+        operation_id="listDecisions",
+        summary="List a revision's decisions",
+        description="In the order recorded; `modified_since` compares the time recorded.",
+        sync_to_thread=True,
+        response_headers=[LINK_HEADER],
+        responses=problems.responses(400, 404),
+    )
+    def list_decisions(
+        self,
+        registry: RegistryDep,
+        request: Request[Any, Any, Any],
+        revision_id: Id,
+        modified_since: ModifiedSince = None,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[DecisionPage]:
+        page = registry.list_decisions(
+            revision_id, modified_since=modified_since, limit=limit, cursor=cursor
+        )
+        return paginated(DecisionPage, page, request)
+
+    @post(
+        "/",
+        operation_id="recordDecision",
+        summary="Record a committee or board decision on a revision",
+        description="Moves the revision along its lifecycle (draft → awaiting_board → "
+        "approved; returned → draft); a decision its status does not allow is 409 "
+        "`illegal-transition` with `allowed`. Needs the revision's `If-Match`; the "
+        "answer's ETag is the revision's new one and `Location` its decision list.",
+        sync_to_thread=True,
+        response_headers=[LOCATION_HEADER, ETAG_HEADER],
+        responses=problems.responses(400, 404, 409, 412, 413, 422, 428),
+    )
+    def record_decision(
+        self,
+        registry: RegistryDep,
+        revision_id: Id,
+        data: JSONBody[RecordDecision],
+        if_match: IfMatch = None,
+    ) -> Response[Decision]:
+        expected = expected_version(if_match, REVISION, revision_id)
+        revision = registry.record_decision(revision_id, data, expected_version=expected)
+        return Response(
+            revision.decisions[-1],
+            status_code=201,
+            headers={
+                "Location": f"{API_PREFIX}/revisions/{revision_id}/decisions",
+                "ETag": etag(REVISION, revision.id, revision.version),
+            },
+        )

@@ -1,0 +1,133 @@
+"""Organisations (förvaltning + nämnd): list, create, read, change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import FromQuery, JSONBody
+
+from planregistry import (
+    CreateOrganization,
+    Organization,
+    OrganizationKind,
+    UpdateOrganization,
+)
+from planregistry_api import problems
+from planregistry_api.dependencies import RegistryDep
+from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.pagination import (
+    DEFAULT_LIMIT,
+    LINK_HEADER,
+    Cursor,
+    Limit,
+    ModifiedSince,
+    OrganizationPage,
+    paginated,
+)
+from planregistry_api.parameters import OptionalSlug, Slug
+from planregistry_api.preconditions import (
+    ETAG_HEADER,
+    ORGANIZATION,
+    IfMatch,
+    IfNoneMatch,
+    etag,
+    expected_version,
+    tagged,
+)
+
+
+def organization_etag(organization: Organization) -> str:
+    return etag(ORGANIZATION, organization.id, organization.version)
+
+
+def organization_url(org_id: str) -> str:
+    return f"{API_PREFIX}/organizations/{org_id}"
+
+
+class OrganizationController(Controller):
+    path = "/organizations"
+    tags = ("organizations",)
+
+    @get(
+        "/",
+        operation_id="listOrganizations",
+        summary="List organisations",
+        description="By id; filter by `kind` and `municipality`.",
+        sync_to_thread=True,
+        response_headers=[LINK_HEADER],
+        responses=problems.responses(400),
+    )
+    def list_organizations(
+        self,
+        registry: RegistryDep,
+        request: Request[Any, Any, Any],
+        kind: FromQuery[OrganizationKind | None] = None,
+        municipality: OptionalSlug = None,
+        modified_since: ModifiedSince = None,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[OrganizationPage]:
+        page = registry.list_organizations(
+            kind=kind,
+            municipality=municipality,
+            modified_since=modified_since,
+            limit=limit,
+            cursor=cursor,
+        )
+        return paginated(OrganizationPage, page, request)
+
+    @post(
+        "/",
+        operation_id="createOrganization",
+        summary="Create an organisation",
+        sync_to_thread=True,
+        response_headers=[LOCATION_HEADER, ETAG_HEADER],
+        responses=problems.responses(400, 404, 409, 413, 422),
+    )
+    def create_organization(
+        self, registry: RegistryDep, data: JSONBody[CreateOrganization]
+    ) -> Response[Organization]:
+        organization = registry.create_organization(data)
+        return Response(
+            organization,
+            status_code=201,
+            headers={
+                "Location": organization_url(organization.id),
+                "ETag": organization_etag(organization),
+            },
+        )
+
+    @get(
+        "/{org_id:str}",
+        operation_id="getOrganization",
+        summary="Read an organisation",
+        sync_to_thread=True,
+        response_headers=[ETAG_HEADER],
+        responses={**problems.responses(400, 404), **problems.NOT_MODIFIED},
+    )
+    def get_organization(
+        self, registry: RegistryDep, org_id: Slug, if_none_match: IfNoneMatch = None
+    ) -> Response[Organization]:
+        organization = registry.get_organization(org_id)
+        return tagged(organization, organization_etag(organization), if_none_match)
+
+    @patch(
+        "/{org_id:str}",
+        operation_id="updateOrganization",
+        summary="Change an organisation",
+        description="Fields left out stay as they are. Needs `If-Match`.",
+        sync_to_thread=True,
+        response_headers=[ETAG_HEADER],
+        responses=problems.responses(400, 404, 412, 413, 422, 428),
+    )
+    def update_organization(
+        self,
+        registry: RegistryDep,
+        org_id: Slug,
+        data: JSONBody[UpdateOrganization],
+        if_match: IfMatch = None,
+    ) -> Response[Organization]:
+        expected = expected_version(if_match, ORGANIZATION, org_id)
+        organization = registry.update_organization(org_id, data, expected_version=expected)
+        return tagged(organization, organization_etag(organization))

@@ -1,0 +1,55 @@
+"""Programmes (riktlinjer/program): read-only reference data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+
+from planregistry import Programme
+from planregistry_api import problems
+from planregistry_api.dependencies import RegistryDep
+from planregistry_api.pagination import (
+    DEFAULT_LIMIT,
+    LINK_HEADER,
+    Cursor,
+    Limit,
+    ProgrammePage,
+    paginated,
+)
+from planregistry_api.parameters import Slug
+
+
+class ProgrammeController(Controller):
+    path = "/programmes"
+    tags = ("programmes",)
+
+    @get(
+        "/",
+        operation_id="listProgrammes",
+        summary="List programmes",
+        sync_to_thread=True,
+        response_headers=[LINK_HEADER],
+        responses=problems.responses(400),
+    )
+    def list_programmes(
+        self,
+        registry: RegistryDep,
+        request: Request[Any, Any, Any],
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[ProgrammePage]:
+        page = registry.list_programmes(limit=limit, cursor=cursor)
+        return paginated(ProgrammePage, page, request)
+
+    @get(
+        "/{programme_id:str}",
+        operation_id="getProgramme",
+        summary="Read a programme",
+        description="Its sections, activity levels and themes, survey questions, police "
+        "environments and revision cycle.",
+        sync_to_thread=True,
+        responses=problems.responses(400, 404),
+    )
+    def get_programme(self, registry: RegistryDep, programme_id: Slug) -> Programme:
+        return registry.get_programme(programme_id)

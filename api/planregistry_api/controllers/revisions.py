@@ -1,0 +1,134 @@
+"""A plan's revisions: list, start a new one, read one, change its header fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import FromQuery, JSONBody, QueryParameter
+
+from planregistry import CreateRevision, Revision, RevisionStatus, UpdateRevision
+from planregistry_api import problems
+from planregistry_api.dependencies import RegistryDep
+from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.pagination import (
+    DEFAULT_LIMIT,
+    LINK_HEADER,
+    Cursor,
+    Limit,
+    ModifiedSince,
+    RevisionPage,
+    paginated,
+)
+from planregistry_api.parameters import Id
+from planregistry_api.preconditions import (
+    ETAG_HEADER,
+    REVISION,
+    IfMatch,
+    IfNoneMatch,
+    etag,
+    expected_version,
+    tagged,
+)
+
+CycleYear = Annotated[int | None, QueryParameter(ge=2000, le=2100)]
+
+
+def revision_etag(revision: Revision) -> str:
+    return etag(REVISION, revision.id, revision.version)
+
+
+class RevisionController(Controller):
+    path = "/"
+    tags = ("revisions",)
+
+    @get(
+        "/plans/{plan_id:int}/revisions",
+        operation_id="listRevisions",
+        summary="List a plan's revisions",
+        description="Whole revisions by number; filter by `status` and `cycle_year`.",
+        sync_to_thread=True,
+        response_headers=[LINK_HEADER],
+        responses=problems.responses(400, 404),
+    )
+    def list_revisions(
+        self,
+        registry: RegistryDep,
+        request: Request[Any, Any, Any],
+        plan_id: Id,
+        status: FromQuery[RevisionStatus | None] = None,
+        cycle_year: CycleYear = None,
+        modified_since: ModifiedSince = None,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Response[RevisionPage]:
+        page = registry.list_revisions(
+            plan_id,
+            status=status,
+            cycle_year=cycle_year,
+            modified_since=modified_since,
+            limit=limit,
+            cursor=cursor,
+        )
+        return paginated(RevisionPage, page, request)
+
+    @post(
+        "/plans/{plan_id:int}/revisions",
+        operation_id="createRevision",
+        summary="Start a new revision of a plan",
+        description="A draft; a copy of the plan's approved revision (activity keys kept), "
+        "if it has one. A plan has at most one open revision (409).",
+        sync_to_thread=True,
+        response_headers=[LOCATION_HEADER, ETAG_HEADER],
+        responses=problems.responses(400, 404, 409, 413, 422),
+    )
+    def create_revision(
+        self, registry: RegistryDep, plan_id: Id, data: JSONBody[CreateRevision]
+    ) -> Response[Revision]:
+        revision = registry.create_revision(plan_id, data)
+        return Response(
+            revision,
+            status_code=201,
+            headers={
+                "Location": f"{API_PREFIX}/revisions/{revision.id}",
+                "ETag": revision_etag(revision),
+            },
+        )
+
+    @get(
+        "/revisions/{revision_id:int}",
+        operation_id="getRevision",
+        summary="Read a revision",
+        description="With its sections, situation picture, activities and decisions. Its "
+        "ETag changes with any change to them.",
+        sync_to_thread=True,
+        response_headers=[ETAG_HEADER],
+        responses={**problems.responses(400, 404), **problems.NOT_MODIFIED},
+    )
+    def get_revision(
+        self, registry: RegistryDep, revision_id: Id, if_none_match: IfNoneMatch = None
+    ) -> Response[Revision]:
+        revision = registry.get_revision(revision_id)
+        return tagged(revision, revision_etag(revision), if_none_match)
+
+    @patch(
+        "/revisions/{revision_id:int}",
+        operation_id="updateRevision",
+        summary="Change a draft revision's header fields",
+        description="Label, cycle year, case numbers, scope exclusions, priority areas, "
+        "the answer to the board's conditions, the order of sections. Only a draft "
+        "changes (409 `read-only`). Needs `If-Match`.",
+        sync_to_thread=True,
+        response_headers=[ETAG_HEADER],
+        responses=problems.responses(400, 404, 409, 412, 413, 422, 428),
+    )
+    def update_revision(
+        self,
+        registry: RegistryDep,
+        revision_id: Id,
+        data: JSONBody[UpdateRevision],
+        if_match: IfMatch = None,
+    ) -> Response[Revision]:
+        expected = expected_version(if_match, REVISION, revision_id)
+        revision = registry.update_revision(revision_id, data, expected_version=expected)
+        return tagged(revision, revision_etag(revision))
