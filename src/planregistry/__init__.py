@@ -6,9 +6,11 @@
 """
 
 from planregistry.domain.actor import SYSTEM, Actor
+from planregistry.domain.audit import ApiKey, AuditEntry, IssuedApiKey
 from planregistry.domain.commands import (
     CoordinatorInput,
     CreateActivity,
+    CreateApiKey,
     CreateMunicipality,
     CreateOrganization,
     CreatePlan,
@@ -113,6 +115,8 @@ __all__ = [
     "Activity",
     "ActivityChange",
     "Actor",
+    "ApiKey",
+    "AuditEntry",
     "Basis",
     "ComparisonFilter",
     "CompletenessFinding",
@@ -122,6 +126,7 @@ __all__ = [
     "CoverageRow",
     "CoverageView",
     "CreateActivity",
+    "CreateApiKey",
     "CreateMunicipality",
     "CreateOrganization",
     "CreatePlan",
@@ -141,6 +146,7 @@ __all__ = [
     "FollowUpStatus",
     "IllegalTransition",
     "InForceRevision",
+    "IssuedApiKey",
     "Municipality",
     "NotFound",
     "OpenRevision",

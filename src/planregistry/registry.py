@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from planregistry.storage.engine import create_registry_engine
+from planregistry.usecases.api_keys import ApiKeyUseCases
+from planregistry.usecases.audit import AuditUseCases
 from planregistry.usecases.backup import BackupUseCases
 from planregistry.usecases.catalogue import CatalogueUseCases
 from planregistry.usecases.comparisons import ComparisonUseCases
@@ -36,6 +38,8 @@ class Registry(
     ReviewUseCases,
     BackupUseCases,
     ComparisonUseCases,
+    ApiKeyUseCases,
+    AuditUseCases,
 ):
     """The registry of local action plans, over one database.
 

@@ -1,0 +1,144 @@
+"""API keys for city systems: created and revoked by the central role, stored as hashes.
+
+A token reads `prk_<id>_<secret>`. The secret has 256 bits of entropy, so a plain
+SHA-256 of it is as good as a slow password hash and keeps every request cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from planregistry.domain.actor import SYSTEM, Actor
+from planregistry.domain.audit import ApiKey, IssuedApiKey
+from planregistry.domain.commands import CreateApiKey
+from planregistry.domain.policy import Action, Scope
+from planregistry.domain.vocabulary import Role
+from planregistry.errors import NotFound, ValidationError
+from planregistry.storage import convert
+from planregistry.storage.tables import ApiKeyRow, OrganizationRow
+from planregistry.usecases.base import RegistryBase, coerce
+
+PREFIX = "prk"
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _record(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        name=row.name,
+        role=Role(row.role),
+        municipality=row.municipality_id,
+        organization=row.organization_id,
+        created_at=convert.utc(row.created_at),
+        created_by=row.created_by,
+        revoked_at=convert.utc(row.revoked_at) if row.revoked_at else None,
+    )
+
+
+class ApiKeyUseCases(RegistryBase):
+    def create_api_key(
+        self, data: CreateApiKey | Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> IssuedApiKey:
+        command = coerce(CreateApiKey, data)
+        municipality = command.municipality or actor.municipality
+        if municipality is None:
+            raise ValidationError("Ange kommunen som nyckeln gäller.")
+        with self._write() as session:
+            self._authorize(actor, Action.MANAGE_API_KEYS, Scope(municipality=municipality))
+            if command.role is Role.COORDINATOR:
+                if command.organization is None:
+                    raise ValidationError("En samordnarnyckel måste gälla en organisation.")
+                org = session.get(OrganizationRow, command.organization)
+                if org is None or org.municipality_id != municipality:
+                    raise NotFound("Organisationen", command.organization)
+            key_id = secrets.token_hex(6)
+            secret = secrets.token_urlsafe(32)
+            row = ApiKeyRow(
+                id=key_id,
+                name=command.name,
+                secret_hash=_hash(secret),
+                role=command.role.value,
+                municipality_id=municipality,
+                organization_id=command.organization,
+                created_at=self.now(),
+                created_by=actor.display,
+                revoked_at=None,
+            )
+            session.add(row)
+            session.flush()
+            self._audit(
+                session,
+                actor,
+                entity="api_key",
+                entity_id=key_id,
+                action="create",
+                change={
+                    "name": command.name,
+                    "role": command.role.value,
+                    "organization": command.organization,
+                },
+                scope=Scope(municipality=municipality),
+            )
+            return IssuedApiKey(key=_record(row), token=f"{PREFIX}_{key_id}_{secret}")
+
+    def list_api_keys(self, *, actor: Actor = SYSTEM) -> list[ApiKey]:
+        stmt = select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id)
+        if actor.municipality is not None:
+            stmt = stmt.where(ApiKeyRow.municipality_id == actor.municipality)
+        self._authorize(actor, Action.MANAGE_API_KEYS, Scope(municipality=actor.municipality))
+        with self._read() as session:
+            return [_record(r) for r in session.scalars(stmt)]
+
+    def revoke_api_key(self, key_id: str, *, actor: Actor = SYSTEM) -> ApiKey:
+        with self._write() as session:
+            row = session.get(ApiKeyRow, key_id)
+            if row is None:
+                raise NotFound("API-nyckeln", key_id)
+            self._authorize(
+                actor,
+                Action.MANAGE_API_KEYS,
+                Scope(municipality=row.municipality_id),
+                entity="API-nyckeln",
+                key=key_id,
+            )
+            if row.revoked_at is None:
+                row.revoked_at = self.now()
+                self._audit(
+                    session,
+                    actor,
+                    entity="api_key",
+                    entity_id=key_id,
+                    action="revoke",
+                    change={},
+                    scope=Scope(municipality=row.municipality_id),
+                )
+            return _record(row)
+
+    def authenticate_api_key(self, token: str) -> Actor | None:
+        """The actor a token stands for, or None for an unknown, malformed or revoked key."""
+        parts = token.split("_", 2)
+        if len(parts) != 3 or parts[0] != PREFIX:
+            return None
+        _, key_id, secret = parts
+        with self._read() as session:
+            row = session.get(ApiKeyRow, key_id)
+        if row is None or row.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(row.secret_hash, _hash(secret)):
+            return None
+        return Actor(
+            subject=f"api-key:{row.id}",
+            name=row.name,
+            role=Role(row.role),
+            municipality=row.municipality_id,
+            organization=row.organization_id,
+        )
