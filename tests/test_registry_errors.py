@@ -166,6 +166,23 @@ BAD_CALLS: dict[str, tuple[type[PlanRegistryError], Callable[[Registry, int], An
             r.get_revision(rid).activities[0].id, {"period": "2017", "status": "done"}
         ),
     ),
+    "section body with a NUL character": (
+        ValidationError,
+        lambda r, rid: r.put_section(rid, "scope", {"heading": "H", "body": "B\x00"}),
+    ),
+    "activity partner with a NUL character": (
+        ValidationError,
+        lambda r, rid: r.add_activity(
+            rid,
+            {
+                "title": "T",
+                "level": "preventing",
+                "responsible": "Stadsdelsförvaltningen",
+                "partners": ["Polis", "Skola\x00"],
+                "follow_up_method": "Uppföljning i ILS",
+            },
+        ),
+    ),
     "unknown revision": (
         NotFound,
         lambda r, _: r.put_section(999_999, "scope", {"heading": "H", "body": "B"}),
@@ -194,6 +211,15 @@ def test_validation_error_names_the_field(demo_registry: Registry) -> None:
             {"title": "T", "level": "preventing", "themes": ["staff_training", "astrology"]},
         )
     assert [e.path for e in info.value.errors] == ["$.themes[1]"]
+
+
+def test_nul_character_is_named_by_its_path(demo_registry: Registry) -> None:
+    revision_id = _seed_revision_id(demo_registry)
+    with pytest.raises(ValidationError) as info:
+        demo_registry.add_activity(
+            revision_id, {"title": "T", "level": "preventing", "partners": ["Polis", "A\x00"]}
+        )
+    assert [e.path for e in info.value.errors] == ["$.partners[1]"]
 
 
 def test_stale_version_reports_the_current_one(demo_registry: Registry) -> None:

@@ -41,9 +41,34 @@ def coerce(command_type: type[C], data: C | Mapping[str, Any]) -> C:
     """
     raw = msgspec.to_builtins(data) if isinstance(data, msgspec.Struct) else data
     try:
-        return msgspec.convert(raw, command_type)
+        command = msgspec.convert(raw, command_type)
     except msgspec.ValidationError as exc:
         raise validation_error(exc) from None
+    # PostgreSQL cannot store NUL in text; refuse it here rather than fail in the driver.
+    nul_path = _path_of_nul(msgspec.to_builtins(command), "$")
+    if nul_path is not None:
+        message = "Texten innehåller ett otillåtet tecken (NUL)"
+        raise ValidationError(
+            f"Ogiltiga uppgifter: {message} ({nul_path}).",
+            [FieldError(path=nul_path, message=message)],
+        )
+    return command
+
+
+def _path_of_nul(value: object, path: str) -> str | None:
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _path_of_nul(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _path_of_nul(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def validation_error(exc: msgspec.ValidationError) -> ValidationError:
