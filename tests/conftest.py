@@ -23,6 +23,7 @@ from planregistry import Registry
 from planregistry.defaults.demo import load_demo
 from planregistry.storage import migrations
 from planregistry.storage.tables import Base
+from tests.world import World, build_world
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_URL = os.environ.get("PLANREGISTRY_TEST_POSTGRES_URL", DEFAULT_PG_URL)
@@ -160,3 +161,10 @@ class StatementCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+@pytest.fixture
+def world(registry: Registry) -> World:
+    """Stockholm (two organisations) and Göteborg (one), each with a plan in force and a
+    draft; see `tests.world`."""
+    return build_world(registry)

@@ -83,3 +83,26 @@ def test_personal_data_only_for_central_and_own_coordinators() -> None:
     assert not sees_personal_data(COORDINATOR, "farsta", "stockholm")
     assert not sees_personal_data(READER, "bromma", "stockholm")
     assert not sees_personal_data(CENTRAL, "angered", "goteborg")
+
+
+def test_a_coordinator_sees_every_organisation_of_its_municipality_but_manages_none() -> None:
+    assert judge(COORDINATOR, A.MANAGE_ORGANIZATION, OWN) is FORBIDDEN
+    assert judge(COORDINATOR, A.MANAGE_ORGANIZATION, OTHER_ORG) is FORBIDDEN
+    assert judge(COORDINATOR, A.MANAGE_ORGANIZATION, OTHER_MUNICIPALITY) is HIDDEN
+
+
+def test_the_whole_registry_is_the_systems_alone() -> None:
+    for actor in (CENTRAL, COORDINATOR, READER):
+        assert judge(actor, A.MANAGE_REGISTRY, Scope()) is FORBIDDEN
+        assert judge(actor, A.MANAGE_REGISTRY, MUNICIPALITY) is FORBIDDEN
+    assert judge(SYSTEM, A.MANAGE_REGISTRY, Scope()) is ALLOW
+
+
+@pytest.mark.parametrize("role", [Role.CENTRAL, Role.COORDINATOR, Role.READER])
+def test_an_actor_bound_to_no_municipality_sees_only_shared_reference_data(role: Role) -> None:
+    unbound = Actor(subject="u", name="Utan kommun", role=role, organization="bromma")
+    assert judge(unbound, A.READ_REFERENCE, Scope()) is ALLOW
+    for action in (A.READ_PLAN, A.READ_ORGANIZATION, A.READ_COMPARISONS, A.READ_AUDIT):
+        assert judge(unbound, action, Scope()) is HIDDEN
+        assert judge(unbound, action, OWN) is HIDDEN
+    assert not sees_personal_data(unbound, "bromma", "stockholm")

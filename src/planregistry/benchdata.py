@@ -12,7 +12,8 @@ police assessments, and follow-ups for every period of each once-approved revisi
 Rows go in with bulk Core inserts (executemany), in one transaction, with ids taken
 after the highest already stored, so the data can join an existing registry. Each
 organisation draws from its own seeded generator: the same N and seed give the same
-rows, whatever the database.
+rows, whatever the database. Being benchmark data, not anyone's change, it bypasses the
+use cases and writes no audit entries.
 """
 
 from __future__ import annotations

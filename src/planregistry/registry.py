@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from planregistry.storage.engine import create_registry_engine
+from planregistry.usecases.activities import ActivityUseCases
 from planregistry.usecases.api_keys import ApiKeyUseCases
 from planregistry.usecases.audit import AuditUseCases
 from planregistry.usecases.backup import BackupUseCases
@@ -33,6 +34,7 @@ class Registry(
     CatalogueUseCases,
     OrganizationUseCases,
     ContentUseCases,
+    ActivityUseCases,
     DecisionUseCases,
     FollowUpUseCases,
     ReviewUseCases,
@@ -47,6 +49,13 @@ class Registry(
     have been created with `planregistry db upgrade`. Every method is one use case in
     one transaction; it raises `planregistry.errors` exceptions and leaves the
     database unchanged when it does.
+
+    Every method takes a keyword-only `actor=` (default `SYSTEM`, the library used
+    directly: allowed everything) and goes through `planregistry.domain.policy` for the
+    object it touches: what the actor may not see is `NotFound`, what it sees but may not
+    do is `PermissionDenied`. What it returns is redacted for that actor
+    (`planregistry.domain.redaction`), and every successful write appends one entry,
+    by that actor, to the audit trail in the same transaction.
     """
 
     @classmethod

@@ -71,7 +71,11 @@ def load_seed_plan(registry: Registry, seed: PlanSeed) -> Revision:
 
 
 def load_demo(registry: Registry) -> bool:
-    """Load the demo data; returns False (and changes nothing) if it is already there."""
+    """Load the demo data; returns False (and changes nothing) if it is already there.
+
+    Every step is an ordinary use case run as the system, so the audit trail records the
+    demo like any other use of the library: one entry per write, by `system`.
+    """
     try:
         registry.get_organization(ORGANIZATIONS[0].id)
     except NotFound:

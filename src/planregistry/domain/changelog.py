@@ -98,6 +98,10 @@ def _situation(situation: SituationDiff | None, labels: _Labels) -> Iterator[str
     if situation.removed:
         yield "Lägesbilden är borttagen."
         return
+    if situation.withheld:
+        yield from _confidentiality(situation)
+        yield "Lägesbilden är sekretessmarkerad; vad som ändrats i den visas inte."
+        return
     if situation.compiled_on is not None:
         old, new = situation.compiled_on.old, situation.compiled_on.new
         was = f" (tidigare {old.isoformat()})" if old else ""
@@ -112,12 +116,7 @@ def _situation(situation: SituationDiff | None, labels: _Labels) -> Iterator[str
             if situation.summary.old is None
             else "Lägesbildens sammanfattning är omarbetad."
         )
-    if situation.confidential is not None:
-        yield (
-            "Lägesbilden är nu sekretessmarkerad."
-            if situation.confidential.new
-            else "Lägesbilden är inte längre sekretessmarkerad."
-        )
+    yield from _confidentiality(situation)
     if situation.sources_added:
         yield f"Lägesbilden bygger nu även på: {join_sv(situation.sources_added)}."
     if situation.sources_removed:
@@ -126,6 +125,15 @@ def _situation(situation: SituationDiff | None, labels: _Labels) -> Iterator[str
         yield from _survey(survey, labels)
     for police in situation.police:
         yield from _police(police, labels)
+
+
+def _confidentiality(situation: SituationDiff) -> Iterator[str]:
+    if situation.confidential is not None:
+        yield (
+            "Lägesbilden är nu sekretessmarkerad."
+            if situation.confidential.new
+            else "Lägesbilden är inte längre sekretessmarkerad."
+        )
 
 
 def _counts_sv(answer: SurveyAnswer | None) -> str:

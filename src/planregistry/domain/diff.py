@@ -106,10 +106,15 @@ class PoliceChange(Struct, kw_only=True):
 
 
 class SituationDiff(Struct, kw_only=True):
-    """Changes to the situation picture; `added`/`removed` when only one side has one."""
+    """Changes to the situation picture; `added`/`removed` when only one side has one.
+
+    `withheld`: a side is confidential and the reader not entitled to it, so only
+    `added`, `removed` and `confidential` are told, never what changed inside.
+    """
 
     added: bool = False
     removed: bool = False
+    withheld: bool = False
     compiled_on: DateChange | None = None
     summary: TextChange | None = None
     confidential: FlagChange | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from msgspec import Struct, field
+from msgspec import UNSET, Struct, UnsetType, field
 
 from planregistry.domain.vocabulary import (
     DecisionBody,
@@ -35,6 +35,8 @@ class Coordinator(Struct, kw_only=True):
 
 
 class Organization(Struct, kw_only=True):
+    """An organisation; `coordinators` is empty for those not entitled to personal data."""
+
     id: str
     name: str
     kind: OrganizationKind
@@ -86,7 +88,12 @@ class PoliceAssessment(Struct, kw_only=True):
 
 
 class SituationPicture(Struct, kw_only=True):
-    """The local situation picture (lägesbild) a revision is based on."""
+    """The local situation picture (lägesbild) a revision is based on.
+
+    A picture marked `confidential` is shown only to those entitled to it; anyone else
+    gets `confidential` and `withheld` true and every other field empty. `withheld` is
+    absent otherwise, so a picture as read can be sent back as it is (`PutSituation`).
+    """
 
     compiled_on: dt.date | None = None
     sources: list[str] = field(default_factory=list)
@@ -94,6 +101,7 @@ class SituationPicture(Struct, kw_only=True):
     summary: str | None = None
     survey: list[SurveyAnswer] = field(default_factory=list)
     police: list[PoliceAssessment] = field(default_factory=list)
+    withheld: bool | UnsetType = UNSET
 
 
 class Activity(Struct, kw_only=True):

@@ -4,10 +4,13 @@ Roles (DESIGN.md, "Access"):
 - `central`: everything within its municipality; the only role that records the city
   executive board's decisions, writes reviews, manages organisations and API keys,
   and reads the audit trail;
-- `coordinator`: its own organisation's plans (drafts, committee decisions,
-  follow-up); reads organisations and the comparison views of its municipality;
+- `coordinator`: its own organisation's plans (drafts, committee decisions — its
+  withdrawal of a draft included — and follow-up); reads organisations and the
+  comparison views of its municipality;
 - `reader`: reads everything of its municipality, changes nothing;
-- `system`: the library used directly with database access (CLI, scripts).
+- `system`: the library used directly with database access (CLI, scripts); the only
+  one to change programmes and municipalities and to back up or restore the registry,
+  and the only actor without a municipality (any other without one sees nothing).
 
 Nothing crosses municipalities. What an actor may not even see answers as "not
 found", so that guessing ids reveals nothing; what it may see but not do is
@@ -38,6 +41,8 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_API_KEYS = "manage_api_keys"
     MANAGE_PROGRAMMES = "manage_programmes"
+    # Municipalities, and the whole-registry backup (export) and restore (import).
+    MANAGE_REGISTRY = "manage_registry"
 
 
 class Scope(Struct, frozen=True, kw_only=True):
@@ -67,8 +72,9 @@ _COORDINATOR_OWN_ORG = frozenset(
 _COORDINATOR_MUNICIPALITY = frozenset(
     {Action.READ_REFERENCE, Action.READ_ORGANIZATION, Action.READ_COMPARISONS}
 )
-# Programmes are shared by every municipality: only the system (CLI, deployment) edits them.
-_SYSTEM_ONLY = frozenset({Action.MANAGE_PROGRAMMES})
+# Programmes are shared by every municipality: only the system (CLI, deployment) edits them,
+# as it does municipalities and the backup, which span every municipality.
+_SYSTEM_ONLY = frozenset({Action.MANAGE_PROGRAMMES, Action.MANAGE_REGISTRY})
 
 
 def judge(actor: Actor, action: Action, scope: Scope) -> Verdict:
@@ -78,6 +84,10 @@ def judge(actor: Actor, action: Action, scope: Scope) -> Verdict:
         return Verdict.ALLOW  # programmes are shared by every municipality
     if action in _SYSTEM_ONLY:
         return Verdict.FORBIDDEN
+    if actor.municipality is None:
+        # Only the system spans municipalities; any other actor without one sees nothing,
+        # rather than everything an absent filter would let through.
+        return Verdict.HIDDEN
     if scope.municipality is not None and scope.municipality != actor.municipality:
         return Verdict.HIDDEN
     if actor.role is Role.CENTRAL:
@@ -89,6 +99,10 @@ def judge(actor: Actor, action: Action, scope: Scope) -> Verdict:
     # A coordinator: its municipality's organisations and comparisons, its own plans.
     if action in _COORDINATOR_MUNICIPALITY:
         return Verdict.ALLOW
+    if action is Action.MANAGE_ORGANIZATION:
+        # Every organisation of its municipality is visible to a coordinator, so refusing
+        # a change to one is "forbidden", never "not found".
+        return Verdict.FORBIDDEN
     own = scope.organization is not None and scope.organization == actor.organization
     if scope.organization is not None and not own:
         return Verdict.HIDDEN

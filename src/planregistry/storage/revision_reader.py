@@ -10,7 +10,8 @@ below. Writers keep using the ORM.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     CompoundSelect,
@@ -34,6 +35,7 @@ from planregistry.domain.model import (
     SituationPicture,
     SurveyAnswer,
 )
+from planregistry.domain.policy import Scope
 from planregistry.domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
@@ -47,6 +49,8 @@ from planregistry.storage.tables import (
     ActivityRow,
     ActivityThemeRow,
     DecisionRow,
+    OrganizationRow,
+    PlanRow,
     PoliceAssessmentRow,
     RevisionRow,
     SectionRow,
@@ -92,13 +96,20 @@ _REVISION = (
         DecisionRow.status_after,
         DecisionRow.recorded_by,
         DecisionRow.recorded_at,
+        # Where the revision lives, for the policy, and its programme.
+        PlanRow.organization_id,
+        OrganizationRow.municipality_id,
+        PlanRow.programme_id,
     )
+    .join(PlanRow, PlanRow.id == R.plan_id)
+    .join(OrganizationRow, OrganizationRow.id == PlanRow.organization_id)
     .outerjoin(SituationRow, SituationRow.revision_id == R.id)
     .outerjoin(DecisionRow, DecisionRow.revision_id == R.id)
     .where(R.id == _ID)
     .order_by(DecisionRow.id)
 )
 _DECISION = slice(19, 30)
+_PLACE = slice(30, 33)
 
 # Every small part in one statement, one row each, in a common layout:
 # (part, activity id, position, text 1–3, number 1–3). Fewer round trips matter on a
@@ -187,13 +198,29 @@ _ACTIVITIES = (
 )
 
 
+class RevisionPlace(NamedTuple):
+    scope: Scope
+    programme_id: str
+
+
 def read_revision(conn: Connection, revision_id: int) -> Revision:
     """The revision with all of its parts, as `convert.revision` would give it."""
+    return read_placed_revision(conn, revision_id, admit=lambda _scope: None)[0]
+
+
+def read_placed_revision(
+    conn: Connection, revision_id: int, *, admit: Callable[[Scope], object]
+) -> tuple[Revision, RevisionPlace]:
+    """The revision and where it lives; `admit` sees the place before any part is read
+    and raises to refuse (so a refused read costs one statement)."""
     params = {"revision_id": revision_id}
     heads = conn.execute(_REVISION, params).all()
     if not heads:
         raise NotFound("Revisionen", revision_id)
     head = heads[0]
+    organization, municipality, programme_id = head[_PLACE]
+    place = RevisionPlace(Scope(municipality=municipality, organization=organization), programme_id)
+    admit(place.scope)
     parts: defaultdict[int, list[Any]] = defaultdict(list)
     lists: defaultdict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
     for row in conn.execute(_PARTS, params).all():
@@ -221,7 +248,7 @@ def read_revision(conn: Connection, revision_id: int) -> Revision:
                 for r in parts[_POLICE]
             ],
         )
-    return Revision(
+    revision = Revision(
         id=head[0],
         plan_id=head[1],
         number=head[2],
@@ -241,6 +268,7 @@ def read_revision(conn: Connection, revision_id: int) -> Revision:
         created_at=utc(head[12]),
         updated_at=utc(head[13]),
     )
+    return revision, place
 
 
 def _activities(

@@ -53,7 +53,18 @@ class ApiKeyUseCases(RegistryBase):
         if municipality is None:
             raise ValidationError("Ange kommunen som nyckeln gäller.")
         with self._write() as session:
-            self._authorize(actor, Action.MANAGE_API_KEYS, Scope(municipality=municipality))
+            self._authorize(
+                actor,
+                Action.MANAGE_API_KEYS,
+                Scope(municipality=municipality),
+                entity="Kommunen",
+                key=municipality,
+            )
+            if command.role is Role.SYSTEM:
+                # The system role spans every municipality: it is never handed out as a key.
+                raise ValidationError("En API-nyckel kan inte ha rollen system.")
+            if command.role is not Role.COORDINATOR and command.organization is not None:
+                raise ValidationError("Bara en samordnarnyckel gäller en organisation.")
             if command.role is Role.COORDINATOR:
                 if command.organization is None:
                     raise ValidationError("En samordnarnyckel måste gälla en organisation.")
@@ -131,7 +142,7 @@ class ApiKeyUseCases(RegistryBase):
         _, key_id, secret = parts
         with self._read() as session:
             row = session.get(ApiKeyRow, key_id)
-        if row is None or row.revoked_at is not None:
+        if row is None or row.revoked_at is not None or row.role == Role.SYSTEM.value:
             return None
         if not hmac.compare_digest(row.secret_hash, _hash(secret)):
             return None

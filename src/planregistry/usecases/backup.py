@@ -1,7 +1,15 @@
 """Export the whole registry as one JSON document, and restore it into an empty database.
 
 The document carries every id, version and timestamp, so export → import → export
-gives the same document: it is a backup and a way to move between databases.
+gives the same document: it is a backup and a way to move between databases. Both are
+the system's alone (`Action.MANAGE_REGISTRY`): the document spans every municipality
+and holds personal data and confidential situation pictures unredacted.
+
+The audit trail and the API keys are not part of the document: the trail belongs to
+the database it was written in (it is append-only, so a restore could not rewrite it
+anyway), and keys are credentials to issue anew. An import writes one audit entry of
+its own (entity `registry`, action `import`, counts of what it restored), not one per
+restored object.
 """
 
 from __future__ import annotations
@@ -13,7 +21,9 @@ from msgspec import Struct
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.model import FollowUp, Municipality, Organization, Review, Revision
+from planregistry.domain.policy import Action, Scope
 from planregistry.domain.programme import Programme
 from planregistry.errors import Conflict, ValidationError
 from planregistry.storage import convert, queries
@@ -65,7 +75,8 @@ _SEQUENCED = (PlanRow, RevisionRow, SectionRow, ActivityRow, FollowUpRow, Decisi
 
 
 class BackupUseCases(RegistryBase):
-    def export_document(self) -> RegistryDocument:
+    def export_document(self, *, actor: Actor = SYSTEM) -> RegistryDocument:
+        self._authorize(actor, Action.MANAGE_REGISTRY, Scope())
         with self._read() as session:
             return RegistryDocument(
                 municipalities=[
@@ -108,24 +119,34 @@ class BackupUseCases(RegistryBase):
                 ],
             )
 
-    def export_json(self) -> bytes:
-        return msgspec.json.format(msgspec.json.encode(self.export_document()), indent=2)
+    def export_json(self, *, actor: Actor = SYSTEM) -> bytes:
+        return msgspec.json.format(msgspec.json.encode(self.export_document(actor=actor)), indent=2)
 
-    def import_json(self, data: bytes) -> None:
+    def import_json(self, data: bytes, *, actor: Actor = SYSTEM) -> None:
         try:
             document = msgspec.json.decode(data, type=RegistryDocument)
         except msgspec.ValidationError as exc:
             raise validation_error(exc) from None
         except msgspec.DecodeError as exc:
             raise ValidationError(f"Dokumentet är inte giltig JSON: {exc}") from None
-        self.import_document(document)
+        self.import_document(document, actor=actor)
 
-    def import_document(self, document: RegistryDocument) -> None:
+    def import_document(self, document: RegistryDocument, *, actor: Actor = SYSTEM) -> None:
         """Restore an exported document into an empty registry, ids and all."""
+        self._authorize(actor, Action.MANAGE_REGISTRY, Scope())
         document = coerce(RegistryDocument, document)
         if document.format != FORMAT or document.format_version != FORMAT_VERSION:
             raise Conflict(
                 f"Okänt dokumentformat {document.format!r} version {document.format_version}."
+            )
+        withheld = [
+            r.id for r in document.revisions if r.situation and r.situation.withheld is True
+        ]
+        if withheld:
+            # Only a redacted view carries the mark; restoring it would lose the content.
+            raise ValidationError(
+                "Dokumentet innehåller undanhållna lägesbilder (revision "
+                f"{', '.join(map(str, withheld))}) och kan inte återställas."
             )
         with self._write() as session:
             if session.scalar(select(func.count()).select_from(MunicipalityRow)) or session.scalar(
@@ -143,6 +164,24 @@ class BackupUseCases(RegistryBase):
                             f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
                         )
                     )
+            self._audit(
+                session,
+                actor,
+                entity="registry",
+                entity_id="import",
+                action="import",
+                change={
+                    "format_version": document.format_version,
+                    "municipalities": [m.id for m in document.municipalities],
+                    "programmes": [p.id for p in document.programmes],
+                    "organizations": len(document.organizations),
+                    "plans": len(document.plans),
+                    "revisions": len(document.revisions),
+                    "follow_ups": len(document.follow_ups),
+                    "reviews": len(document.reviews),
+                },
+                scope=Scope(),
+            )
 
 
 def _insert(session: Session, doc: RegistryDocument) -> None:

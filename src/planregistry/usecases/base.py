@@ -80,6 +80,14 @@ def validation_error(exc: msgspec.ValidationError) -> ValidationError:
     )
 
 
+def audit_change(command: msgspec.Struct | None = None, **context: Any) -> dict[str, Any]:
+    """An audit entry's `change`: the applied command as JSON builtins (fields an update
+    left unset are absent) plus context such as `before` (the replaced values)."""
+    change: dict[str, Any] = {} if command is None else msgspec.to_builtins(command)
+    change.update(msgspec.to_builtins(context))
+    return change
+
+
 def check_version(entity: str, key: object, expected: int | None, current: int) -> None:
     """Optimistic concurrency: a write carrying a stale version is refused."""
     if expected is not None and expected != current:
@@ -159,7 +167,16 @@ class RegistryBase:
         change: dict[str, Any],
         scope: Scope,
     ) -> None:
-        """Append to the audit trail inside the write's own transaction."""
+        """Append to the audit trail inside the write's own transaction.
+
+        One entry per successful write: it commits with the change or not at all, so a
+        refused write (validation, not found, forbidden, stale version, illegal
+        transition) leaves none. `entity` names the changed object's kind as the HTTP
+        API does (`organization`, `plan`, `revision`, `activity`, `follow_up`, `review`,
+        `api_key`, `programme`, `municipality`, `registry`), `action` the verb (`create`,
+        `update`, `delete`, `decide`, `put_section`…), `change` what was applied (see
+        `audit_change`); `scope` files the entry under its municipality and organisation.
+        """
         session.add(
             AuditRow(
                 occurred_at=self.now(),

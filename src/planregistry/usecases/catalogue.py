@@ -1,4 +1,8 @@
-"""Municipalities and programmes: the registry's reference data."""
+"""Municipalities and programmes: the registry's reference data.
+
+Programmes are shared by every municipality and readable by every role; creating a
+municipality or changing a programme is the system's alone (CLI, deployment).
+"""
 
 from __future__ import annotations
 
@@ -8,33 +12,57 @@ from typing import Any
 import msgspec
 from sqlalchemy import select
 
+from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import CreateMunicipality
 from planregistry.domain.model import Municipality
 from planregistry.domain.paging import Page
+from planregistry.domain.policy import Action, Scope
 from planregistry.domain.programme import Programme
+from planregistry.domain.vocabulary import Role
 from planregistry.storage.convert import to_json
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, ProgrammeRow
-from planregistry.usecases.base import RegistryBase, coerce
+from planregistry.usecases.base import RegistryBase, audit_change, coerce
 
 _PROGRAMMES = Keyset("programmes", ProgrammeRow.id)
 
 
 class CatalogueUseCases(RegistryBase):
-    def create_municipality(self, data: CreateMunicipality | Mapping[str, Any]) -> Municipality:
+    def create_municipality(
+        self, data: CreateMunicipality | Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> Municipality:
         command = coerce(CreateMunicipality, data)
+        self._authorize(actor, Action.MANAGE_REGISTRY, Scope(municipality=command.id))
         with self._write() as session:
             session.add(MunicipalityRow(id=command.id, name=command.name))
+            self._audit(
+                session,
+                actor,
+                entity="municipality",
+                entity_id=command.id,
+                action="create",
+                change=audit_change(command),
+                # Filed with the registry's own changes (programmes, imports), which only
+                # the system reads: no municipality's trail starts before it existed.
+                scope=Scope(),
+            )
         return Municipality(id=command.id, name=command.name)
 
-    def list_municipalities(self) -> list[Municipality]:
+    def list_municipalities(self, *, actor: Actor = SYSTEM) -> list[Municipality]:
+        """Every municipality for the system; any other actor sees its own only."""
+        self._authorize(actor, Action.READ_REFERENCE, Scope(municipality=actor.municipality))
+        stmt = select(MunicipalityRow).order_by(MunicipalityRow.id)
+        if actor.role is not Role.SYSTEM:
+            stmt = stmt.where(MunicipalityRow.id == actor.municipality)
         with self._read() as session:
-            rows = session.scalars(select(MunicipalityRow).order_by(MunicipalityRow.id))
-            return [Municipality(id=r.id, name=r.name) for r in rows]
+            return [Municipality(id=r.id, name=r.name) for r in session.scalars(stmt)]
 
-    def put_programme(self, data: Programme | Mapping[str, Any]) -> Programme:
+    def put_programme(
+        self, data: Programme | Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> Programme:
         """Create or replace a programme definition (data, not code)."""
         programme = coerce(Programme, data)
+        self._authorize(actor, Action.MANAGE_PROGRAMMES, Scope())
         with self._write() as session:
             row = session.get(ProgrammeRow, programme.id)
             if row is None:
@@ -46,15 +74,26 @@ class CatalogueUseCases(RegistryBase):
             else:
                 row.name = programme.name
                 row.definition = to_json(programme)
+            self._audit(
+                session,
+                actor,
+                entity="programme",
+                entity_id=programme.id,
+                action="create" if row is None else "update",
+                change=audit_change(programme),
+                scope=Scope(),
+            )
         return programme
 
-    def get_programme(self, programme_id: str) -> Programme:
+    def get_programme(self, programme_id: str, *, actor: Actor = SYSTEM) -> Programme:
+        self._authorize(actor, Action.READ_REFERENCE, Scope())
         with self._read() as session:
             return self._programme(session, programme_id)
 
     def list_programmes(
-        self, *, limit: int | None = None, cursor: str | None = None
+        self, *, limit: int | None = None, cursor: str | None = None, actor: Actor = SYSTEM
     ) -> Page[Programme]:
+        self._authorize(actor, Action.READ_REFERENCE, Scope())
         with self._read() as session:
             rows, next_cursor = _PROGRAMMES.fetch(
                 session, select(ProgrammeRow), key_of=lambda r: (r.id,), limit=limit, cursor=cursor

@@ -14,14 +14,20 @@ from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import RecordDecision
 from planregistry.domain.model import Decision, Revision
 from planregistry.domain.paging import Page, utc_instant
+from planregistry.domain.policy import Action
+from planregistry.domain.redaction import shown_revision
 from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 from planregistry.storage import convert, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
-from planregistry.usecases.base import check_version, coerce
+from planregistry.usecases.base import audit_change, check_version, coerce
 from planregistry.usecases.plans import PlanUseCases
 
 _DECISIONS = Keyset("decisions", DecisionRow.id)
+_DECISION_ACTIONS = {
+    DecisionBody.COMMITTEE: Action.RECORD_COMMITTEE_DECISION,
+    DecisionBody.CITY_EXECUTIVE_BOARD: Action.RECORD_BOARD_DECISION,
+}
 _BOARD_APPROVALS = (DecisionOutcome.APPROVED.value, DecisionOutcome.APPROVED_WITH_CONDITIONS.value)
 
 
@@ -34,11 +40,18 @@ class DecisionUseCases(PlanUseCases):
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
     ) -> Revision:
-        """Apply a decision to the revision's lifecycle and return the revision after it."""
+        """Apply a decision to the revision's lifecycle and return the revision after it.
+
+        The body decides who may record it: the committee's decisions (its withdrawal of
+        the revision included) are the organisation's own coordinator's and the central
+        role's, the city executive board's the central role's alone.
+        """
         command = coerce(RecordDecision, data)
         now = self.now()
         with self._write() as session:
-            revision = queries.get_revision(session, revision_id, lock=True)
+            revision, scope, _ = self._placed_revision(
+                session, revision_id, actor, _DECISION_ACTIONS[command.body], lock=True
+            )
             check_version("Revisionen", revision_id, expected_version, revision.version)
             status = RevisionStatus(revision.status)
             context = self._decision_context(session, revision, status)
@@ -50,27 +63,45 @@ class DecisionUseCases(PlanUseCases):
                 command.conditions,
                 today=self.today(),
             )
-            if new_status is RevisionStatus.APPROVED:
+            superseded = (
                 self._supersede_in_force(session, revision)
-            session.add(
-                DecisionRow(
-                    revision_id=revision_id,
-                    body=command.body.value,
-                    outcome=command.outcome.value,
-                    decided_on=command.decided_on,
-                    case_number=command.case_number,
-                    minutes_ref=command.minutes_ref,
-                    conditions=command.conditions,
-                    status_before=status.value,
-                    status_after=new_status.value,
-                    recorded_by=actor.display,
-                    recorded_at=now,
-                )
+                if new_status is RevisionStatus.APPROVED
+                else []
             )
+            decision = DecisionRow(
+                revision_id=revision_id,
+                body=command.body.value,
+                outcome=command.outcome.value,
+                decided_on=command.decided_on,
+                case_number=command.case_number,
+                minutes_ref=command.minutes_ref,
+                conditions=command.conditions,
+                status_before=status.value,
+                status_after=new_status.value,
+                recorded_by=actor.display,
+                recorded_at=now,
+            )
+            session.add(decision)
             revision.status = new_status.value
             self._touch(revision)
             session.flush()
-            return convert.revision(queries.get_revision_aggregate(session, revision_id))
+            self._audit(
+                session,
+                actor,
+                entity="revision",
+                entity_id=revision_id,
+                action="decide",
+                change=audit_change(
+                    command,
+                    decision_id=decision.id,
+                    status_before=status.value,
+                    status_after=new_status.value,
+                    superseded=superseded,
+                ),
+                scope=scope,
+            )
+            result = convert.revision(queries.get_revision_aggregate(session, revision_id))
+            return shown_revision(actor, result, scope)
 
     def list_decisions(
         self,
@@ -79,6 +110,7 @@ class DecisionUseCases(PlanUseCases):
         modified_since: dt.datetime | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        actor: Actor = SYSTEM,
     ) -> Page[Decision]:
         """A revision's decisions as recorded; `modified_since` filters on `recorded_at`."""
         since = utc_instant(modified_since)
@@ -86,7 +118,7 @@ class DecisionUseCases(PlanUseCases):
         if since is not None:
             stmt = stmt.where(DecisionRow.recorded_at >= since)
         with self._read() as session:
-            queries.get_revision(session, revision_id)
+            self._placed_revision(session, revision_id, actor)
             rows, next_cursor = _DECISIONS.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
@@ -132,7 +164,8 @@ class DecisionUseCases(PlanUseCases):
             conditions_response=revision.conditions_response,
         )
 
-    def _supersede_in_force(self, session: Session, revision: RevisionRow) -> None:
+    def _supersede_in_force(self, session: Session, revision: RevisionRow) -> list[int]:
+        """Mark the plan's revision in force superseded; the ids it applied to."""
         in_force = session.scalars(
             select(RevisionRow)
             .where(
@@ -145,3 +178,4 @@ class DecisionUseCases(PlanUseCases):
         for row in in_force:
             row.status = RevisionStatus.SUPERSEDED.value
             self._touch(row)
+        return [row.id for row in in_force]

@@ -1,25 +1,43 @@
-"""Follow-up (uppföljning) of the activities of the revision in force."""
+"""Follow-up (uppföljning) of the activities of the revision in force.
+
+Reporting is the policy's `REPORT_FOLLOW_UP` (the organisation's own coordinator and
+the central role); reading is `READ_PLAN`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import ReportFollowUp
 from planregistry.domain.model import FollowUp
 from planregistry.domain.paging import Page, utc_instant
+from planregistry.domain.policy import Action, Scope
 from planregistry.domain.vocabulary import RevisionStatus
-from planregistry.errors import IllegalTransition
-from planregistry.storage import convert, queries
+from planregistry.errors import IllegalTransition, NotFound
+from planregistry.storage import convert
 from planregistry.storage.paging import Keyset
-from planregistry.storage.tables import ActivityRow, FollowUpRow
-from planregistry.usecases.base import RegistryBase, coerce
+from planregistry.storage.tables import (
+    ActivityRow,
+    FollowUpRow,
+    OrganizationRow,
+    PlanRow,
+    RevisionRow,
+)
+from planregistry.usecases.base import RegistryBase, audit_change, coerce
 
 _FOLLOW_UPS = Keyset("follow-ups", FollowUpRow.reported_at, FollowUpRow.id)
+
+
+class _FollowedActivity(NamedTuple):
+    key: str
+    revision_status: RevisionStatus
+    scope: Scope
 
 
 class FollowUpUseCases(RegistryBase):
@@ -33,13 +51,9 @@ class FollowUpUseCases(RegistryBase):
         """Report an activity's status for a period; only the plan in force is followed up."""
         command = coerce(ReportFollowUp, data)
         with self._write() as session:
-            activity = session.get(ActivityRow, activity_id)
-            if activity is None:
-                queries.get_activity(session, activity_id)  # raises NotFound
-                raise AssertionError("unreachable")
-            revision = queries.get_revision(session, activity.revision_id)
-            if revision.status != RevisionStatus.APPROVED.value:
-                status = RevisionStatus(revision.status)
+            activity = self._followed_activity(session, activity_id, actor, Action.REPORT_FOLLOW_UP)
+            status = activity.revision_status
+            if status is not RevisionStatus.APPROVED:
                 raise IllegalTransition(
                     "Uppföljning rapporteras på aktiviteter i den gällande (godkända) planen; "
                     f"den här revisionen har status '{status.value}' ({status.label}).",
@@ -55,6 +69,15 @@ class FollowUpUseCases(RegistryBase):
             )
             session.add(row)
             session.flush()
+            self._audit(
+                session,
+                actor,
+                entity="follow_up",
+                entity_id=row.id,
+                action="create",
+                change=audit_change(command, activity_id=activity_id, activity_key=activity.key),
+                scope=activity.scope,
+            )
             return convert.follow_up(row, activity.key)
 
     def list_follow_ups(
@@ -65,6 +88,7 @@ class FollowUpUseCases(RegistryBase):
         modified_since: dt.datetime | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        actor: Actor = SYSTEM,
     ) -> Page[FollowUp]:
         """An activity's follow-ups in the order reported; a report is never changed, so
         `modified_since` filters on when it was reported."""
@@ -75,10 +99,7 @@ class FollowUpUseCases(RegistryBase):
         if since is not None:
             stmt = stmt.where(FollowUpRow.reported_at >= since)
         with self._read() as session:
-            activity = session.get(ActivityRow, activity_id)
-            if activity is None:
-                queries.get_activity(session, activity_id)
-                raise AssertionError("unreachable")
+            activity = self._followed_activity(session, activity_id, actor, Action.READ_PLAN)
             rows, next_cursor = _FOLLOW_UPS.fetch(
                 session,
                 stmt,
@@ -89,3 +110,26 @@ class FollowUpUseCases(RegistryBase):
             return Page(
                 items=[convert.follow_up(r, activity.key) for r in rows], next_cursor=next_cursor
             )
+
+    def _followed_activity(
+        self, session: Session, activity_id: int, actor: Actor, action: Action
+    ) -> _FollowedActivity:
+        """The activity's key, its revision's status and where it lives, in one statement."""
+        found = session.execute(
+            select(
+                ActivityRow.key,
+                RevisionRow.status,
+                PlanRow.organization_id,
+                OrganizationRow.municipality_id,
+            )
+            .join(RevisionRow, RevisionRow.id == ActivityRow.revision_id)
+            .join(PlanRow, PlanRow.id == RevisionRow.plan_id)
+            .join(OrganizationRow, OrganizationRow.id == PlanRow.organization_id)
+            .where(ActivityRow.id == activity_id)
+        ).one_or_none()
+        if found is None:
+            raise NotFound("Aktiviteten", activity_id)
+        key, status, organization, municipality = found
+        scope = Scope(municipality=municipality, organization=organization)
+        self._authorize(actor, action, scope, entity="Aktiviteten", key=activity_id)
+        return _FollowedActivity(key, RevisionStatus(status), scope)

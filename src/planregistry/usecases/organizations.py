@@ -1,4 +1,9 @@
-"""Organisations (förvaltning + nämnd) and their coordinators."""
+"""Organisations (förvaltning + nämnd) and their coordinators.
+
+Every role reads the organisations of its own municipality; only the central role
+(and the system) creates and changes them. Coordinators' contact data is personal
+data, shown only to those entitled (see `planregistry.domain.redaction`).
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,37 @@ from typing import Any
 from msgspec import UNSET
 from sqlalchemy import select
 
+from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import CreateOrganization, UpdateOrganization
 from planregistry.domain.model import Organization
 from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.vocabulary import OrganizationKind
+from planregistry.domain.policy import Action, Scope
+from planregistry.domain.redaction import shown_organization
+from planregistry.domain.vocabulary import OrganizationKind, Role
 from planregistry.errors import Conflict, NotFound
 from planregistry.storage import convert, queries
 from planregistry.storage.convert import to_json
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, OrganizationRow
-from planregistry.usecases.base import RegistryBase, check_version, coerce
+from planregistry.usecases.base import RegistryBase, audit_change, check_version, coerce
 
 _BY_ID = Keyset("organizations", OrganizationRow.id)
+_UPDATABLE = ("name", "kind", "committee", "coordinators")
 
 
 class OrganizationUseCases(RegistryBase):
-    def create_organization(self, data: CreateOrganization | Mapping[str, Any]) -> Organization:
+    def create_organization(
+        self, data: CreateOrganization | Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> Organization:
         command = coerce(CreateOrganization, data)
+        scope = Scope(municipality=command.municipality, organization=command.id)
+        self._authorize(
+            actor,
+            Action.MANAGE_ORGANIZATION,
+            Scope(municipality=command.municipality),
+            entity="Kommunen",
+            key=command.municipality,
+        )
         now = self.now()
         with self._write() as session:
             if session.get(MunicipalityRow, command.municipality) is None:
@@ -45,11 +64,28 @@ class OrganizationUseCases(RegistryBase):
             )
             session.add(row)
             session.flush()
-            return convert.organization(row)
+            self._audit(
+                session,
+                actor,
+                entity="organization",
+                entity_id=command.id,
+                action="create",
+                change=audit_change(command),
+                scope=scope,
+            )
+            return shown_organization(actor, convert.organization(row))
 
-    def get_organization(self, org_id: str) -> Organization:
+    def get_organization(self, org_id: str, *, actor: Actor = SYSTEM) -> Organization:
         with self._read() as session:
-            return convert.organization(queries.get_organization(session, org_id))
+            row = queries.get_organization(session, org_id)
+            self._authorize(
+                actor,
+                Action.READ_ORGANIZATION,
+                queries.organization_scope(row),
+                entity="Organisationen",
+                key=org_id,
+            )
+            return shown_organization(actor, convert.organization(row))
 
     def list_organizations(
         self,
@@ -59,10 +95,18 @@ class OrganizationUseCases(RegistryBase):
         modified_since: dt.datetime | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        actor: Actor = SYSTEM,
     ) -> Page[Organization]:
-        """Organisations by id; `limit=None` returns them all, else one page of `limit`."""
+        """Organisations by id; `limit=None` returns them all, else one page of `limit`.
+
+        Any actor but the system sees its own municipality's only, filter or not (a
+        filter naming another municipality finds nothing).
+        """
         since = utc_instant(modified_since)
         stmt = select(OrganizationRow)
+        if actor.role is not Role.SYSTEM:
+            self._authorize(actor, Action.READ_ORGANIZATION, Scope(municipality=actor.municipality))
+            stmt = stmt.where(OrganizationRow.municipality_id == actor.municipality)
         if municipality is not None:
             stmt = stmt.where(OrganizationRow.municipality_id == municipality)
         if kind is not None:
@@ -73,7 +117,10 @@ class OrganizationUseCases(RegistryBase):
             rows, next_cursor = _BY_ID.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
-            return Page(items=[convert.organization(r) for r in rows], next_cursor=next_cursor)
+            return Page(
+                items=[shown_organization(actor, convert.organization(r)) for r in rows],
+                next_cursor=next_cursor,
+            )
 
     def update_organization(
         self,
@@ -81,11 +128,17 @@ class OrganizationUseCases(RegistryBase):
         data: UpdateOrganization | Mapping[str, Any],
         *,
         expected_version: int | None = None,
+        actor: Actor = SYSTEM,
     ) -> Organization:
         command = coerce(UpdateOrganization, data)
         with self._write() as session:
             row = queries.get_organization(session, org_id, lock=True)
+            scope = queries.organization_scope(row)
+            self._authorize(
+                actor, Action.MANAGE_ORGANIZATION, scope, entity="Organisationen", key=org_id
+            )
             check_version("Organisationen", org_id, expected_version, row.version)
+            before = convert.organization(row)
             if command.name is not UNSET:
                 row.name = command.name
             if command.kind is not UNSET:
@@ -97,4 +150,20 @@ class OrganizationUseCases(RegistryBase):
             row.version += 1
             row.updated_at = self.now()
             session.flush()
-            return convert.organization(row)
+            self._audit(
+                session,
+                actor,
+                entity="organization",
+                entity_id=org_id,
+                action="update",
+                change=audit_change(
+                    command,
+                    before={
+                        name: getattr(before, name)
+                        for name in _UPDATABLE
+                        if getattr(command, name) is not UNSET
+                    },
+                ),
+                scope=scope,
+            )
+            return shown_organization(actor, convert.organization(row))

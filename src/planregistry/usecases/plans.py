@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from msgspec import UNSET
@@ -11,14 +12,17 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from planregistry.domain import lifecycle
+from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import CreatePlan, CreateRevision, UpdateRevision
 from planregistry.domain.model import Plan, Revision, RevisionSummary
 from planregistry.domain.paging import Page, utc_instant
+from planregistry.domain.policy import Action
+from planregistry.domain.redaction import shown_revision
 from planregistry.domain.vocabulary import RevisionStatus
 from planregistry.errors import Conflict, ValidationError
 from planregistry.storage import convert, queries
 from planregistry.storage.paging import Keyset
-from planregistry.storage.revision_reader import read_revision
+from planregistry.storage.revision_reader import read_placed_revision
 from planregistry.storage.tables import (
     ActivityPartnerRow,
     ActivityRow,
@@ -30,19 +34,31 @@ from planregistry.storage.tables import (
     SituationRow,
     SurveyAnswerRow,
 )
-from planregistry.usecases.base import RegistryBase, check_version, coerce
+from planregistry.usecases.base import audit_change, coerce
+from planregistry.usecases.scoped import ScopedUseCases
 
 _OPEN = [s.value for s in lifecycle.OPEN_STATUSES]
+# The header fields an update may set, as named on both the command and the row.
+_HEADER_FIELDS = (
+    "label",
+    "cycle_year",
+    "case_numbers",
+    "scope_exclusions",
+    "priority_areas",
+    "conditions_response",
+)
 _PLANS = Keyset("plans", PlanRow.id)
 _REVISIONS = Keyset("revisions", RevisionRow.number)
 
 
-class PlanUseCases(RegistryBase):
-    def create_plan(self, org_id: str, data: CreatePlan | Mapping[str, Any]) -> Plan:
+class PlanUseCases(ScopedUseCases):
+    def create_plan(
+        self, org_id: str, data: CreatePlan | Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> Plan:
         command = coerce(CreatePlan, data)
         now = self.now()
         with self._write() as session:
-            queries.get_organization(session, org_id)
+            scope = self._organization_scope(session, org_id, actor, Action.EDIT_DRAFT)
             self._programme(session, command.programme_id)
             existing = session.scalars(
                 select(PlanRow.id).where(
@@ -63,11 +79,20 @@ class PlanUseCases(RegistryBase):
             )
             session.add(row)
             session.flush()
-            return self._plan(session, row)
+            self._audit(
+                session,
+                actor,
+                entity="plan",
+                entity_id=row.id,
+                action="create",
+                change=audit_change(command, organization_id=org_id),
+                scope=scope,
+            )
+            return self._plan(session, row, [])
 
-    def get_plan(self, plan_id: int) -> Plan:
+    def get_plan(self, plan_id: int, *, actor: Actor = SYSTEM) -> Plan:
         with self._read() as session:
-            return self._plan(session, queries.get_plan(session, plan_id))
+            return self._plan(session, self._placed_plan(session, plan_id, actor).row)
 
     def list_plans(
         self,
@@ -77,6 +102,7 @@ class PlanUseCases(RegistryBase):
         modified_since: dt.datetime | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        actor: Actor = SYSTEM,
     ) -> Page[Plan]:
         """An organisation's plans by id; `modified_since` also catches changed revisions."""
         since = utc_instant(modified_since)
@@ -91,7 +117,7 @@ class PlanUseCases(RegistryBase):
             )
             stmt = stmt.where(or_(PlanRow.updated_at >= since, changed_revision))
         with self._read() as session:
-            queries.get_organization(session, org_id)
+            self._organization_scope(session, org_id, actor, Action.READ_PLAN)
             rows, next_cursor = _PLANS.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
@@ -101,12 +127,14 @@ class PlanUseCases(RegistryBase):
                 next_cursor=next_cursor,
             )
 
-    def create_revision(self, plan_id: int, data: CreateRevision | Mapping[str, Any]) -> Revision:
+    def create_revision(
+        self, plan_id: int, data: CreateRevision | Mapping[str, Any], *, actor: Actor = SYSTEM
+    ) -> Revision:
         """A new revision: a full copy of the plan's latest approved one (keys kept), if any."""
         command = coerce(CreateRevision, data)
         now = self.now()
         with self._write() as session:
-            plan = queries.get_plan(session, plan_id, lock=True)
+            plan, scope = self._placed_plan(session, plan_id, actor, Action.EDIT_DRAFT, lock=True)
             open_revision = session.scalars(
                 select(RevisionRow).where(
                     RevisionRow.plan_id == plan_id, RevisionRow.status.in_(_OPEN)
@@ -155,11 +183,27 @@ class PlanUseCases(RegistryBase):
             session.add(row)
             plan.updated_at = now
             session.flush()
-            return convert.revision(queries.get_revision_aggregate(session, row.id))
+            self._audit(
+                session,
+                actor,
+                entity="revision",
+                entity_id=row.id,
+                action="create",
+                change=audit_change(command, plan_id=plan_id, number=number, based_on=source_id),
+                scope=scope,
+            )
+            revision = convert.revision(queries.get_revision_aggregate(session, row.id))
+            return shown_revision(actor, revision, scope)
 
-    def get_revision(self, revision_id: int) -> Revision:
+    def get_revision(self, revision_id: int, *, actor: Actor = SYSTEM) -> Revision:
+        """The revision with all of its parts (a confidential situation picture is
+        withheld from those not entitled to it)."""
+        admit = partial(
+            self._authorize, actor, Action.READ_PLAN, entity="Revisionen", key=revision_id
+        )
         with self._read() as session:
-            return read_revision(session.connection(), revision_id)
+            revision, place = read_placed_revision(session.connection(), revision_id, admit=admit)
+        return shown_revision(actor, revision, place.scope)
 
     def list_revisions(
         self,
@@ -170,6 +214,7 @@ class PlanUseCases(RegistryBase):
         modified_since: dt.datetime | None = None,
         limit: int | None = None,
         cursor: str | None = None,
+        actor: Actor = SYSTEM,
     ) -> Page[Revision]:
         """A plan's revisions by number, whole (sections, situation, activities, decisions)."""
         since = utc_instant(modified_since)
@@ -181,11 +226,14 @@ class PlanUseCases(RegistryBase):
         if since is not None:
             stmt = stmt.where(RevisionRow.updated_at >= since)
         with self._read() as session:
-            queries.get_plan(session, plan_id)
+            scope = self._placed_plan(session, plan_id, actor).scope
             rows, next_cursor = _REVISIONS.fetch(
                 session, stmt, key_of=lambda r: (r.number,), limit=limit, cursor=cursor
             )
-            return Page(items=[convert.revision(r) for r in rows], next_cursor=next_cursor)
+            return Page(
+                items=[shown_revision(actor, convert.revision(r), scope) for r in rows],
+                next_cursor=next_cursor,
+            )
 
     def update_revision(
         self,
@@ -193,10 +241,16 @@ class PlanUseCases(RegistryBase):
         data: UpdateRevision | Mapping[str, Any],
         *,
         expected_version: int | None = None,
+        actor: Actor = SYSTEM,
     ) -> Revision:
         command = coerce(UpdateRevision, data)
         with self._write() as session:
-            row = self._editable_revision(session, revision_id, expected_version)
+            row, scope, _ = self._editable_revision(session, revision_id, expected_version, actor)
+            before = {
+                name: getattr(row, name)
+                for name in _HEADER_FIELDS
+                if getattr(command, name) is not UNSET
+            }
             if command.label is not UNSET:
                 row.label = command.label
             if command.cycle_year is not UNSET:
@@ -213,21 +267,19 @@ class PlanUseCases(RegistryBase):
                 _reorder_sections(session, row.id, command.section_order)
             self._touch(row)
             session.flush()
-            return convert.revision(queries.get_revision_aggregate(session, revision_id))
+            self._audit(
+                session,
+                actor,
+                entity="revision",
+                entity_id=revision_id,
+                action="update",
+                change=audit_change(command, before=before),
+                scope=scope,
+            )
+            revision = convert.revision(queries.get_revision_aggregate(session, revision_id))
+            return shown_revision(actor, revision, scope)
 
-    # Helpers shared with the content and decision use cases.
-
-    def _editable_revision(
-        self, session: Session, revision_id: int, expected_version: int | None
-    ) -> RevisionRow:
-        row = queries.get_revision(session, revision_id, lock=True)
-        lifecycle.ensure_editable(RevisionStatus(row.status))
-        check_version("Revisionen", revision_id, expected_version, row.version)
-        return row
-
-    def _touch(self, row: RevisionRow) -> None:
-        row.version += 1
-        row.updated_at = self.now()
+    # Helpers of this module.
 
     def _summaries(self, session: Session, plan_ids: list[int]) -> dict[int, list[RevisionSummary]]:
         result: dict[int, list[RevisionSummary]] = {pid: [] for pid in plan_ids}

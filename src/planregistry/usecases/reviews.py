@@ -2,12 +2,14 @@
 
 None of these change a revision: a review is stored beside it (with a snapshot of the
 completeness findings at review time) and is allowed on a revision in any status; the
-revision's version (ETag) stays as it was.
+revision's version (ETag) stays as it was. Writing a review is the policy's `REVIEW`
+(the central role); everything else here, reading reviews included, is `READ_PLAN`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -20,20 +22,23 @@ from planregistry.domain.commands import CreateReview
 from planregistry.domain.completeness import check_completeness
 from planregistry.domain.diff import RevisionDiff, diff_revisions
 from planregistry.domain.model import CompletenessFinding, Review, Revision
+from planregistry.domain.policy import Action, Scope
 from planregistry.domain.programme import Programme
+from planregistry.domain.redaction import shown_situation_diff
 from planregistry.domain.vocabulary import DecisionBody, RevisionStatus
 from planregistry.errors import ValidationError
-from planregistry.storage import convert, queries
-from planregistry.storage.tables import DecisionRow, PlanRow, ReviewRow, RevisionRow
-from planregistry.usecases.base import coerce
+from planregistry.storage import convert
+from planregistry.storage.revision_reader import read_placed_revision
+from planregistry.storage.tables import DecisionRow, ReviewRow, RevisionRow
+from planregistry.usecases.base import audit_change, coerce
 from planregistry.usecases.plans import PlanUseCases
 
 
 class ReviewUseCases(PlanUseCases):
-    def completeness(self, revision_id: int) -> list[CompletenessFinding]:
+    def completeness(self, revision_id: int, *, actor: Actor = SYSTEM) -> list[CompletenessFinding]:
         """The revision's gaps against its programme (empty when it is complete)."""
         with self._read() as session:
-            revision, programme = self._revision_and_programme(session, revision_id)
+            revision, _scope, programme = self._revision_and_programme(session, revision_id, actor)
             return check_completeness(revision, programme)
 
     def add_review(
@@ -46,7 +51,9 @@ class ReviewUseCases(PlanUseCases):
         """Store central feedback with the completeness findings as they are right now."""
         command = coerce(CreateReview, data)
         with self._write() as session:
-            revision, programme = self._revision_and_programme(session, revision_id)
+            revision, scope, programme = self._revision_and_programme(
+                session, revision_id, actor, Action.REVIEW
+            )
             row = ReviewRow(
                 revision_id=revision_id,
                 feedback=command.feedback,
@@ -56,11 +63,20 @@ class ReviewUseCases(PlanUseCases):
             )
             session.add(row)
             session.flush()
+            self._audit(
+                session,
+                actor,
+                entity="review",
+                entity_id=row.id,
+                action="create",
+                change=audit_change(command, revision_id=revision_id),
+                scope=scope,
+            )
             return convert.review(row)
 
-    def list_reviews(self, revision_id: int) -> list[Review]:
+    def list_reviews(self, revision_id: int, *, actor: Actor = SYSTEM) -> list[Review]:
         with self._read() as session:
-            queries.get_revision(session, revision_id)
+            self._placed_revision(session, revision_id, actor)
             rows = session.scalars(
                 select(ReviewRow)
                 .where(ReviewRow.revision_id == revision_id)
@@ -68,27 +84,40 @@ class ReviewUseCases(PlanUseCases):
             )
             return [convert.review(r) for r in rows]
 
-    def diff_revisions(self, old_revision_id: int, new_revision_id: int) -> RevisionDiff:
-        """What changed from one revision to another of the same plan, with a changelog."""
+    def diff_revisions(
+        self, old_revision_id: int, new_revision_id: int, *, actor: Actor = SYSTEM
+    ) -> RevisionDiff:
+        """What changed from one revision to another of the same plan, with a changelog.
+
+        Both revisions must be visible to the actor (else NotFound, before anything is
+        compared); a confidential situation picture it is not entitled to is reported
+        only as withheld.
+        """
         with self._read() as session:
-            old, programme = self._revision_and_programme(session, old_revision_id)
-            new = convert.revision(queries.get_revision_aggregate(session, new_revision_id))
+            old, scope, programme = self._revision_and_programme(session, old_revision_id, actor)
+            admit = partial(
+                self._authorize, actor, Action.READ_PLAN, entity="Revisionen", key=new_revision_id
+            )
+            new, _place = read_placed_revision(session.connection(), new_revision_id, admit=admit)
         if old.plan_id != new.plan_id:
             raise ValidationError(
                 f"Revisionerna {old_revision_id} och {new_revision_id} hör till olika planer "
                 f"({old.plan_id} och {new.plan_id}); bara revisioner av samma plan kan jämföras."
             )
         diff = diff_revisions(old, new, programme)
+        diff.situation = shown_situation_diff(
+            actor, diff.situation, old.situation, new.situation, scope
+        )
         diff.changelog = changelog_sv(diff, programme)
         return diff
 
-    def plan_deadline(self, plan_id: int) -> deadlines.PlanDeadline:
+    def plan_deadline(self, plan_id: int, *, actor: Actor = SYSTEM) -> deadlines.PlanDeadline:
         """Revision in force, revision in progress, next due date and whether it has passed.
 
         See `planregistry.domain.deadlines` for the rule; "today" is the registry's clock.
         """
         with self._read() as session:
-            plan = queries.get_plan(session, plan_id)
+            plan = self._placed_plan(session, plan_id, actor).row
             cycle = self._programme(session, plan.programme_id).cycle
             approved_on = dict(
                 session.execute(
@@ -122,10 +151,14 @@ class ReviewUseCases(PlanUseCases):
         return deadlines.plan_deadline(plan_id, cycle, states, self.today())
 
     def _revision_and_programme(
-        self, session: Session, revision_id: int
-    ) -> tuple[Revision, Programme]:
-        revision = convert.revision(queries.get_revision_aggregate(session, revision_id))
-        programme_id = session.scalars(
-            select(PlanRow.programme_id).where(PlanRow.id == revision.plan_id)
-        ).one()
-        return revision, self._programme(session, programme_id)
+        self,
+        session: Session,
+        revision_id: int,
+        actor: Actor,
+        action: Action = Action.READ_PLAN,
+    ) -> tuple[Revision, Scope, Programme]:
+        """The whole revision, unredacted (for rules, not for showing), once the actor may
+        perform `action` on it; where it lives; and its programme."""
+        admit = partial(self._authorize, actor, action, entity="Revisionen", key=revision_id)
+        revision, place = read_placed_revision(session.connection(), revision_id, admit=admit)
+        return revision, place.scope, self._programme(session, place.programme_id)

@@ -1,0 +1,72 @@
+"""Loading a plan's objects together with where they live, and asking the policy first.
+
+Shared by the plan, content, activity, decision and review use cases. Each helper loads
+its object with its `Scope` in the same statement and asks the policy before anything
+else, so that a hidden object answers NotFound whatever else is wrong with the request.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from planregistry.domain import lifecycle
+from planregistry.domain.actor import Actor
+from planregistry.domain.policy import Action, Scope
+from planregistry.domain.vocabulary import RevisionStatus
+from planregistry.storage import queries
+from planregistry.storage.tables import RevisionRow
+from planregistry.usecases.base import RegistryBase, check_version
+
+
+class ScopedUseCases(RegistryBase):
+    def _organization_scope(
+        self, session: Session, org_id: str, actor: Actor, action: Action
+    ) -> Scope:
+        row = queries.get_organization(session, org_id)
+        scope = queries.organization_scope(row)
+        self._authorize(actor, action, scope, entity="Organisationen", key=org_id)
+        return scope
+
+    def _placed_plan(
+        self,
+        session: Session,
+        plan_id: int,
+        actor: Actor,
+        action: Action = Action.READ_PLAN,
+        *,
+        lock: bool = False,
+    ) -> queries.PlacedPlan:
+        placed = queries.placed_plan(session, plan_id, lock=lock)
+        self._authorize(actor, action, placed.scope, entity="Planen", key=plan_id)
+        return placed
+
+    def _placed_revision(
+        self,
+        session: Session,
+        revision_id: int,
+        actor: Actor,
+        action: Action = Action.READ_PLAN,
+        *,
+        lock: bool = False,
+    ) -> queries.PlacedRevision:
+        placed = queries.placed_revision(session, revision_id, lock=lock)
+        self._authorize(actor, action, placed.scope, entity="Revisionen", key=revision_id)
+        return placed
+
+    def _editable_revision(
+        self,
+        session: Session,
+        revision_id: int,
+        expected_version: int | None,
+        actor: Actor,
+    ) -> queries.PlacedRevision:
+        """The draft, locked, once the actor may edit it; else NotFound, PermissionDenied,
+        ReadOnly or StaleVersion, in that order."""
+        placed = self._placed_revision(session, revision_id, actor, Action.EDIT_DRAFT, lock=True)
+        lifecycle.ensure_editable(RevisionStatus(placed.row.status))
+        check_version("Revisionen", revision_id, expected_version, placed.row.version)
+        return placed
+
+    def _touch(self, row: RevisionRow) -> None:
+        row.version += 1
+        row.updated_at = self.now()
