@@ -3,6 +3,11 @@
 One Registry per application, opened from `PLANREGISTRY_DATABASE_URL` (or passed in,
 as the tests do) and disposed on shutdown if the application opened it. The Registry
 is synchronous, so handlers are sync and run in Litestar's thread pool.
+
+Every request but the public ones (health, the OpenAPI document) is authenticated
+(`planregistry_api.auth`), and every handler passes the caller to the library as
+`actor=`. The key tokens are verified with comes from the environment
+(`TokenKeys.from_env()`) unless given; without one the app refuses to start.
 """
 
 from __future__ import annotations
@@ -12,29 +17,60 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from planregistry import Registry
+from planregistry_api.access import check_route_policies, require_actor
+from planregistry_api.auth import (
+    JWKS_FILE_ENV,
+    JWT_PUBLIC_KEY_ENV,
+    JWT_SECRET_ENV,
+    AuthConfigurationError,
+    TokenKeys,
+    provide_actor,
+    security_config,
+)
 from planregistry_api.bodies import check_body_strictly
 from planregistry_api.controllers import CONTROLLERS
 from planregistry_api.controllers.comparisons import ComparisonController as Comparisons
 from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
-from planregistry_api.openapi import API_PREFIX, complete_openapi, openapi_config
+from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
+from planregistry_api.openapi import API_PREFIX, SCHEMA_PATH, complete_openapi, openapi_config
 from planregistry_api.problems import EXCEPTION_HANDLERS
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(registry: Registry | None = None) -> Litestar:
+def create_app(registry: Registry | None = None, *, keys: TokenKeys | None = None) -> Litestar:
+    keys = keys or TokenKeys.from_env()
+    if keys is None:
+        raise AuthConfigurationError(
+            f"Ingen nyckel att verifiera token med: ange {JWT_SECRET_ENV}, "
+            f"{JWT_PUBLIC_KEY_ENV} eller {JWKS_FILE_ENV} (`planregistry serve` skapar en "
+            "lokal hemlighet när ingen är angiven)."
+        )
     owned = registry is None
     registry = Registry.open() if registry is None else registry
     app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*CONTROLLERS, Comparisons])],
-        dependencies={"registry": Provide(provide_registry, sync_to_thread=False)},
+        dependencies={
+            "registry": Provide(provide_registry, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+        },
         state=State({REGISTRY_STATE_KEY: registry}),
         exception_handlers=EXCEPTION_HANDLERS,
+        on_app_init=[security_config(keys).on_app_init],
+        guards=[require_actor],
+        middleware=[RequestContextMiddleware()],
         before_request=check_body_strictly,
+        before_send=[security_headers_hook(SCHEMA_PATH)],
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=openapi_config(),
         # A registry passed in belongs to the caller, who closes it.
         on_shutdown=[registry.close] if owned else [],
     )
-    complete_openapi(app.openapi_schema)
+    try:
+        check_route_policies(app)
+        complete_openapi(app)
+    except Exception:
+        if owned:
+            registry.close()
+        raise
     return app

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING
 
 import msgspec
+from litestar import Router
 from litestar.datastructures import ResponseHeader
+from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import (
-    OpenAPI,
     OpenAPIHeader,
+    OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
     Operation,
@@ -19,6 +22,17 @@ from litestar.openapi.spec import (
 )
 
 from planregistry.domain import commands
+from planregistry_api.access import (
+    PUBLIC,
+    declared_actions,
+    describe_access,
+    is_public,
+    route_handlers,
+)
+from planregistry_api.problems import description
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 API_PREFIX = "/api/v1"
 SCHEMA_PATH = f"{API_PREFIX}/schema"
@@ -43,6 +57,8 @@ TAGS = [
     Tag(name="follow-ups", description="Follow-up (uppföljning) of an activity per period."),
     Tag(name="decisions", description="Committee and city executive board decisions."),
     Tag(name="reviews", description="Central review (granskning) and completeness."),
+    Tag(name="audit", description="The audit trail of every write (central role)."),
+    Tag(name="api-keys", description="API keys for city systems (central role)."),
 ]
 
 DESCRIPTION = """\
@@ -54,6 +70,14 @@ våldsbejakande extremism).
 * Every editable resource (organisation, revision, activity) has a strong `ETag`; a write
   carries it as `If-Match` (missing: 428, outdated: 412). A revision's ETag changes with
   any change to its parts.
+* Every operation but `getHealth` and this document needs credentials: a JWT as
+  `Authorization: Bearer <token>` (claims `sub`, `name`, `municipality`, `roles`: one of
+  `central`, `coordinator`, `reader`, and `organization` for a coordinator), or an API key
+  as `X-API-Key`. Without them: 401. The caller sees its own municipality only; what it
+  may not see answers 404, what it sees but may not do answers 403. Each operation names
+  the policy action it performs and the roles the policy allows.
+* Every response carries `X-Request-ID` (the caller's, when sane, or a new one); the audit
+  trail records it with each write.
 * Collections answer `{"items", "next_cursor", "links": {"next"}}` and a `Link: rel="next"`
   header; pass `cursor` to read on, `limit` (1–500, default 50) to size pages and
   `modified_since` (RFC 3339) for an incremental sync.
@@ -65,8 +89,9 @@ def openapi_config() -> OpenAPIConfig:
         title="planregistry API",
         version="1.0.0",
         description=DESCRIPTION,
-        path=SCHEMA_PATH,
         tags=TAGS,
+        # Public: the document describes the API, never its data.
+        openapi_router=Router(SCHEMA_PATH, route_handlers=[], include_in_schema=False, opt=PUBLIC),
         render_plugins=[
             SwaggerRenderPlugin(path=["/", "/swagger"]),
             RedocRenderPlugin(path="/redoc"),
@@ -74,13 +99,16 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def complete_openapi(openapi: OpenAPI) -> None:
+def complete_openapi(app: Litestar) -> None:
     """Add what Litestar's generator leaves out, before the document is first served.
 
     Commands refuse unknown fields, so their schemas say `additionalProperties: false`
     (clients and fuzzers then know an extra field is an error); a response header
-    needs a schema to be valid OpenAPI.
+    needs a schema to be valid OpenAPI. Each operation's access comes from its route's
+    declared policy: public ones need no credentials (`security: []`); the others can
+    answer 401 and 403 and say which roles the policy allows.
     """
+    openapi = app.openapi_schema
     strict = {
         name
         for name, cls in inspect.getmembers(commands, inspect.isclass)
@@ -89,12 +117,52 @@ def complete_openapi(openapi: OpenAPI) -> None:
     for name, schema in (openapi.components.schemas or {}).items():
         if name in strict:
             schema.additional_properties = False
+    handlers = {
+        handler.operation_id: handler
+        for _path, handler in route_handlers(app)
+        if isinstance(handler.operation_id, str)
+    }
     for path_item in (openapi.paths or {}).values():
         for method in ("get", "put", "post", "patch", "delete"):
             operation: Operation | None = getattr(path_item, method)
-            for response in (operation.responses or {}).values() if operation else ():
+            if operation is None:
+                continue
+            handler = handlers.get(operation.operation_id or "")
+            if handler is not None:
+                _document_access(operation, handler)
+            for response in (operation.responses or {}).values():
                 if not isinstance(response, OpenAPIResponse):
                     continue
                 for header in (response.headers or {}).values():
                     if isinstance(header, OpenAPIHeader) and header.schema is None:
                         header.schema = Schema(type=OpenAPIType.STRING)
+
+
+def _document_access(operation: Operation, handler: HTTPRouteHandler) -> None:
+    if is_public(handler):
+        operation.security = []
+        return
+    responses = operation.responses if operation.responses is not None else {}
+    problem = responses.get("500")
+    content = problem.content if isinstance(problem, OpenAPIResponse) else None
+    media = dict(content or {})
+    for status in (401, 403):
+        responses.setdefault(
+            str(status),
+            OpenAPIResponse(
+                description=description(status),
+                content={k: OpenAPIMediaType(schema=v.schema) for k, v in media.items()},
+                headers={"WWW-Authenticate": _WWW_AUTHENTICATE} if status == 401 else None,
+            ),
+        )
+    operation.responses = dict(sorted(responses.items()))
+    access = describe_access(declared_actions(handler))
+    text = operation.description
+    operation.description = f"{text}\n\n{access}" if text else access
+
+
+_WWW_AUTHENTICATE = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.STRING),
+    description='`Bearer realm="planregistry"`, with `error="invalid_token"` when the '
+    "credentials sent were not accepted.",
+)

@@ -17,6 +17,7 @@ from litestar.datastructures import ResponseHeader
 from litestar.params import QueryParameter
 from msgspec import Struct
 
+from planregistry.domain.audit import ApiKey, AuditEntry
 from planregistry.domain.model import (
     Activity,
     Decision,
@@ -108,6 +109,18 @@ class DecisionPage(Struct, kw_only=True):
 
 class ReviewPage(Struct, kw_only=True):
     items: list[Review]
+    next_cursor: str | None
+    links: PageLinks
+
+
+class AuditPage(Struct, kw_only=True):
+    items: list[AuditEntry]
+    next_cursor: str | None
+    links: PageLinks
+
+
+class ApiKeyPage(Struct, kw_only=True):
+    items: list[ApiKey]
     next_cursor: str | None
     links: PageLinks
 

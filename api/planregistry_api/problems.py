@@ -30,6 +30,7 @@ from planregistry.errors import (
 
 PROBLEM_BASE = "https://planregistry.se/problems/"
 PROBLEM_JSON = "application/problem+json"
+WWW_AUTHENTICATE = 'Bearer realm="planregistry"'
 
 logger = logging.getLogger("planregistry_api")
 
@@ -71,6 +72,8 @@ LIBRARY_STATUS: dict[type[PlanRegistryError], HTTPStatus] = {
 # Litestar's and the API's own errors: slug and Swedish title, as the library's have.
 HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     400: ("bad-request", "Felaktig begäran"),
+    401: ("unauthorized", "Inloggning krävs"),
+    403: ("forbidden", "Åtkomst nekad"),
     404: ("not-found", "Hittades inte"),
     405: ("method-not-allowed", "Metoden är inte tillåten"),
     406: ("not-acceptable", "Formatet kan inte levereras"),
@@ -152,7 +155,11 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         return _validation_exception(request, exc)
     slug, title = HTTP_PROBLEMS.get(status) or _generic(status)
     detail = _detail(request, exc, title)
-    return problem_response(request, status, slug, title, detail, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if status == 401:
+        # RFC 9110: a 401 names the scheme to authenticate with.
+        headers.setdefault("WWW-Authenticate", WWW_AUTHENTICATE)
+    return problem_response(request, status, slug, title, detail, headers=headers or None)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -231,8 +238,10 @@ def responses(*statuses: int) -> dict[int, ResponseSpec]:
 _DESCRIPTIONS = {
     400: "Malformed request: unreadable JSON, or a query/header parameter that is invalid "
     "(`invalid-parameter`, with `errors`).",
-    403: "Not allowed for the caller (`forbidden`).",
-    404: "No such resource (`not-found`).",
+    401: "No valid credentials (`unauthorized`): send `Authorization: Bearer <JWT>` or "
+    "`X-API-Key`. The `WWW-Authenticate` header names the scheme.",
+    403: "The caller may see the resource but not do this (`forbidden`).",
+    404: "No such resource, or one the caller may not see (`not-found`).",
     406: "None of the formats `Accept` asks for can be produced (`not-acceptable`).",
     409: "Conflicts with what is stored (`conflict`), or not possible in the revision's "
     "status (`illegal-transition`, `read-only`, with `current_status` and `allowed`).",
@@ -243,6 +252,12 @@ _DESCRIPTIONS = {
     500: "Unexpected failure (`internal-error`); no details are disclosed.",
     503: "The database cannot be reached (`unavailable`).",
 }
+
+
+def description(status: int) -> str:
+    """What a problem status means in this API, as the OpenAPI document says it."""
+    return _DESCRIPTIONS[status]
+
 
 NOT_MODIFIED = {
     304: ResponseSpec(

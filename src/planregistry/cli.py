@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from planregistry.errors import PlanRegistryError
 from planregistry.registry import DATABASE_URL_ENV, Registry, database_url_from_env
 from planregistry.storage import migrations
+
+if TYPE_CHECKING:
+    from planregistry_api.auth import TokenKeys
 
 
 @click.group()
@@ -70,10 +74,16 @@ def demo(ctx: click.Context) -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: int) -> None:
-    """Run the HTTP API (granian, loopback by default)."""
+    """Run the HTTP API (granian, loopback by default).
+
+    Tokens are verified with PLANREGISTRY_JWT_SECRET, PLANREGISTRY_JWT_PUBLIC_KEY or
+    PLANREGISTRY_JWKS_FILE; without any, with a secret generated into a file beside the
+    SQLite database (.planregistry-jwt-secret), which `planregistry token` signs with.
+    """
     import os
 
     url = _url(ctx)
+    keys, local_path = _token_keys(url)
     if with_demo:
         from planregistry.defaults.demo import load_demo
 
@@ -81,10 +91,19 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
         with Registry.open(url) as registry:
             load_demo(registry)
     os.environ[DATABASE_URL_ENV] = url
+    if local_path is not None and keys.secret is not None:
+        from planregistry_api.auth import JWT_SECRET_ENV
+
+        os.environ[JWT_SECRET_ENV] = keys.secret  # for the server's worker processes
     from granian.constants import Interfaces
     from granian.server import Server
 
     click.echo(f"planregistry lyssnar på http://{host}:{port}/api/v1 (OpenAPI: /api/v1/schema)")
+    click.echo(
+        f"Token verifieras med: {keys.describe}" + (f" ({local_path})" if local_path else "")
+    )
+    if with_demo:
+        _print_demo_access(keys, host, port)
     Server(
         "planregistry_api.app:create_app",
         address=host,
@@ -93,6 +112,148 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
         workers=workers,
         factory=True,
     ).serve()
+
+
+def _token_keys(url: str) -> tuple[TokenKeys, Path | None]:
+    """The key source of the environment, else the local secret file beside the database."""
+    from planregistry_api.auth import AuthConfigurationError, keys_for_local_use
+
+    try:
+        return keys_for_local_use(url)
+    except AuthConfigurationError as exc:
+        raise click.ClickException(exc.detail) from None
+
+
+def _print_demo_access(keys: TokenKeys, host: str, port: int) -> None:
+    from planregistry_api.auth import mint_token
+
+    base = f"http://{host}:{port}/api/v1"
+    if not keys.can_sign:
+        click.echo("Token utfärdas av identitetsleverantören (publik nyckel/JWKS).")
+        return
+    central = mint_token(keys, role="central", subject="demo-central", name="Central samordnare")
+    district = mint_token(
+        keys,
+        role="coordinator",
+        subject="demo-hasselby-vallingby",
+        name="Samordnare Hässelby-Vällingby",
+        organization="hasselby-vallingby",
+    )
+    click.echo(
+        "\nÅtkomst (demo; token gäller i 8 timmar):\n"
+        f"  central samordnare:            {central}\n"
+        f"  samordnare Hässelby-Vällingby: {district}\n"
+        f'  curl -H "Authorization: Bearer $TOKEN" {base}/organizations\n'
+        "  Fler: planregistry token --role central|coordinator|reader [--org ORG]\n"
+    )
+
+
+@main.command("token")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["central", "coordinator", "reader"]),
+    help="The caller's role.",
+)
+@click.option(
+    "--org", "organization", default=None, help="Organisation (required for coordinator)."
+)
+@click.option("--municipality", default="stockholm", show_default=True)
+@click.option("--subject", default=None, help="The token's `sub` (default: local-ROLE[-ORG]).")
+@click.option("--name", default=None, help="Display name recorded in the audit trail.")
+@click.option(
+    "--ttl",
+    default=480,
+    show_default=True,
+    type=click.IntRange(min=1, max=60 * 24 * 30),
+    help="Minutes the token is valid.",
+)
+@click.pass_context
+def token_command(
+    ctx: click.Context,
+    role: str,
+    organization: str | None,
+    municipality: str,
+    subject: str | None,
+    name: str | None,
+    ttl: int,
+) -> None:
+    """Print a signed HS256 token for local use (with the configured or the local secret)."""
+    import datetime as dt
+
+    from planregistry.domain.vocabulary import Role
+    from planregistry_api.auth import AuthConfigurationError, mint_token
+
+    if role == Role.COORDINATOR and organization is None:
+        raise click.UsageError("--org krävs för rollen coordinator.")
+    keys, _path = _token_keys(_url(ctx))
+    default_subject = "-".join(["local", role, *([organization] if organization else [])])
+    label = Role(role).label + (f", {organization}" if organization else "")
+    try:
+        token = mint_token(
+            keys,
+            role=role,
+            subject=subject or default_subject,
+            name=name or label,
+            municipality=municipality,
+            organization=organization,
+            ttl=dt.timedelta(minutes=ttl),
+        )
+    except AuthConfigurationError as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(token)
+
+
+@main.group("api-keys")
+def api_keys() -> None:
+    """API keys for city systems (X-API-Key), as the system."""
+
+
+@api_keys.command("create")
+@click.option("--name", required=True, help="Which system the key is for.")
+@click.option("--role", required=True, type=click.Choice(["central", "coordinator", "reader"]))
+@click.option(
+    "--org", "organization", default=None, help="Organisation (required for coordinator)."
+)
+@click.option("--municipality", default="stockholm", show_default=True)
+@click.pass_context
+def api_keys_create(
+    ctx: click.Context, name: str, role: str, organization: str | None, municipality: str
+) -> None:
+    """Issue a key; its token is printed this once (stdout), never stored."""
+    data = {"name": name, "role": role, "municipality": municipality, "organization": organization}
+    with Registry.open(_url(ctx)) as registry:
+        issued = registry.create_api_key(data)
+    click.echo(
+        f"API-nyckeln {issued.key.id} ({issued.key.name}, {issued.key.role.value}) är skapad. "
+        "Spara token nu; den visas inte igen:",
+        err=True,
+    )
+    click.echo(issued.token)
+
+
+@api_keys.command("list")
+@click.pass_context
+def api_keys_list(ctx: click.Context) -> None:
+    """List every key (never their secrets)."""
+    with Registry.open(_url(ctx)) as registry:
+        keys = registry.list_api_keys()
+    if not keys:
+        click.echo("Inga API-nycklar.")
+    for key in keys:
+        where = key.municipality + (f"/{key.organization}" if key.organization else "")
+        revoked = f"återkallad {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "aktiv"
+        click.echo(f"{key.id}  {key.role.value:<11}  {where:<30}  {revoked:<26}  {key.name}")
+
+
+@api_keys.command("revoke")
+@click.argument("key_id")
+@click.pass_context
+def api_keys_revoke(ctx: click.Context, key_id: str) -> None:
+    """Revoke a key at once; requests with it answer 401 from then on."""
+    with Registry.open(_url(ctx)) as registry:
+        registry.revoke_api_key(key_id)
+    click.echo(f"API-nyckeln {key_id} är återkallad.")
 
 
 @main.command("schemas")

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from planregistry import Registry
+from planregistry_api.auth import TokenKeys, mint_token
 
 V1 = "/api/v1"
 PROBLEM_BASE = "https://planregistry.se/problems/"
@@ -27,6 +28,30 @@ ACTIVITY = {
     "partners": ["Polis", "Central samordnare"],
     "follow_up_method": "Uppföljning i ILS",
 }
+
+
+# The key the test apps verify tokens with (HS256, as `planregistry token` signs).
+KEYS = TokenKeys.from_secret("planregistry-test-secret-" + "k" * 32)
+
+
+def bearer(
+    role: str = "central",
+    *,
+    organization: str | None = None,
+    municipality: str = "stockholm",
+    subject: str | None = None,
+    name: str | None = None,
+) -> dict[str, str]:
+    """An `Authorization` header with a token for this role (central for Stockholm by default)."""
+    token = mint_token(
+        KEYS,
+        role=role,
+        subject=subject or "-".join(["test", role, *([organization] if organization else [])]),
+        name=name,
+        municipality=municipality,
+        organization=organization,
+    )
+    return {"Authorization": f"Bearer {token}"}
 
 
 def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def test_decisions_are_recorded_and_listed(demo_client, demo_registry) -> None:
     assert decision["status_before"] == "draft"
     assert decision["status_after"] == "awaiting_board"
     assert decision["minutes_ref"] == "§ 12"
-    assert decision["recorded_by"] == "System"
+    assert decision["recorded_by"] == "test-central"  # who the token names
 
     refused = refused_without_change(
         demo_registry,

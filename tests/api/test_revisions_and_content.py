@@ -8,7 +8,14 @@ import httpx
 
 from planregistry import Registry
 from planregistry_api import create_app
-from tests.api.support import V1, assert_problem, refused_without_change, seed_revision_id
+from tests.api.support import (
+    KEYS,
+    V1,
+    assert_problem,
+    bearer,
+    refused_without_change,
+    seed_revision_id,
+)
 
 
 def test_plan_create_read_and_list(client, registry: Registry) -> None:
@@ -194,15 +201,19 @@ def test_content_body_errors_are_422_and_unknown_revision_404(demo_client, demo_
 
 def test_lost_update_is_prevented(demo_registry: Registry) -> None:
     """Two editors read the same revision and both save a section: exactly one wins."""
-    app = create_app(demo_registry)
+    app = create_app(demo_registry, keys=KEYS)
     (plan,) = demo_registry.list_plans("hasselby-vallingby")
     url = f"{V1}/revisions/{plan.revisions[0].id}"
 
     async def race() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)
         async with (
-            httpx.AsyncClient(transport=transport, base_url="http://a") as anna,
-            httpx.AsyncClient(transport=transport, base_url="http://b") as bengt,
+            httpx.AsyncClient(
+                transport=transport, base_url="http://a", headers=bearer(subject="anna")
+            ) as anna,
+            httpx.AsyncClient(
+                transport=transport, base_url="http://b", headers=bearer(subject="bengt")
+            ) as bengt,
         ):
             tag_a = (await anna.get(url)).headers["etag"]
             tag_b = (await bengt.get(url)).headers["etag"]

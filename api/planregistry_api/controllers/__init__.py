@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar import Controller
 
 from planregistry_api.controllers.activities import ActivityController
+from planregistry_api.controllers.api_keys import ApiKeyController
+from planregistry_api.controllers.audit import AuditController
 from planregistry_api.controllers.content import ContentController
 from planregistry_api.controllers.decisions import DecisionController
 from planregistry_api.controllers.follow_ups import FollowUpController
@@ -26,4 +28,6 @@ CONTROLLERS: list[type[Controller]] = [
     FollowUpController,
     DecisionController,
     ReviewController,
+    AuditController,
+    ApiKeyController,
 ]

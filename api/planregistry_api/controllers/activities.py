@@ -12,7 +12,10 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import JSONBody
 
 from planregistry import Activity, CreateActivity, UpdateActivity
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
 from planregistry_api.pagination import (
@@ -47,6 +50,7 @@ class ActivityController(Controller):
     @get(
         "/revisions/{revision_id:int}/activities",
         operation_id="listActivities",
+        opt=requires(Action.READ_PLAN),
         summary="List a revision's activities",
         description="In the plan's order.",
         sync_to_thread=True,
@@ -56,6 +60,7 @@ class ActivityController(Controller):
     def list_activities(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         revision_id: Id,
         modified_since: ModifiedSince = None,
@@ -63,13 +68,14 @@ class ActivityController(Controller):
         cursor: Cursor = None,
     ) -> Response[ActivityPage]:
         page = registry.list_activities(
-            revision_id, modified_since=modified_since, limit=limit, cursor=cursor
+            revision_id, modified_since=modified_since, limit=limit, cursor=cursor, actor=actor
         )
         return paginated(ActivityPage, page, request)
 
     @post(
         "/revisions/{revision_id:int}/activities",
         operation_id="createActivity",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Add an activity to a draft revision",
         description="Level and themes come from the plan's programme. Needs no `If-Match`; "
         "the revision's ETag changes.",
@@ -78,9 +84,13 @@ class ActivityController(Controller):
         responses=problems.responses(400, 404, 409, 413, 422),
     )
     def create_activity(
-        self, registry: RegistryDep, revision_id: Id, data: JSONBody[CreateActivity]
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        revision_id: Id,
+        data: JSONBody[CreateActivity],
     ) -> Response[Activity]:
-        activity = registry.add_activity(revision_id, data)
+        activity = registry.add_activity(revision_id, data, actor=actor)
         return Response(
             activity,
             status_code=201,
@@ -93,20 +103,26 @@ class ActivityController(Controller):
     @get(
         "/activities/{activity_id:int}",
         operation_id="getActivity",
+        opt=requires(Action.READ_PLAN),
         summary="Read an activity",
         sync_to_thread=True,
         response_headers=[ETAG_HEADER],
         responses={**problems.responses(400, 404), **problems.NOT_MODIFIED},
     )
     def get_activity(
-        self, registry: RegistryDep, activity_id: Id, if_none_match: IfNoneMatch = None
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        activity_id: Id,
+        if_none_match: IfNoneMatch = None,
     ) -> Response[Activity]:
-        activity = registry.get_activity(activity_id)
+        activity = registry.get_activity(activity_id, actor=actor)
         return tagged(activity, activity_etag(activity), if_none_match)
 
     @patch(
         "/activities/{activity_id:int}",
         operation_id="updateActivity",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Change an activity of a draft revision",
         description="Fields left out stay as they are; `position` moves it. Needs the "
         "activity's `If-Match`.",
@@ -117,24 +133,28 @@ class ActivityController(Controller):
     def update_activity(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         activity_id: Id,
         data: JSONBody[UpdateActivity],
         if_match: IfMatch = None,
     ) -> Response[Activity]:
         expected = expected_version(if_match, ACTIVITY, activity_id)
-        activity = registry.update_activity(activity_id, data, expected_version=expected)
+        activity = registry.update_activity(
+            activity_id, data, expected_version=expected, actor=actor
+        )
         return tagged(activity, activity_etag(activity))
 
     @delete(
         "/activities/{activity_id:int}",
         operation_id="deleteActivity",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Remove an activity from a draft revision",
         description="Needs the activity's `If-Match`.",
         sync_to_thread=True,
         responses=problems.responses(400, 404, 409, 412, 428),
     )
     def delete_activity(
-        self, registry: RegistryDep, activity_id: Id, if_match: IfMatch = None
+        self, registry: RegistryDep, actor: ActorDep, activity_id: Id, if_match: IfMatch = None
     ) -> None:
         expected = expected_version(if_match, ACTIVITY, activity_id)
-        registry.delete_activity(activity_id, expected_version=expected)
+        registry.delete_activity(activity_id, expected_version=expected, actor=actor)

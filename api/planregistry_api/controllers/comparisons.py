@@ -26,7 +26,7 @@ from litestar.openapi.spec import (
 )
 from litestar.params import QueryParameter
 
-from planregistry import OrganizationKind, Registry
+from planregistry import OrganizationKind
 from planregistry.domain.comparisons import (
     Basis,
     ComparisonView,
@@ -36,8 +36,12 @@ from planregistry.domain.comparisons import (
     SituationComparison,
     StatusBoard,
 )
+from planregistry.domain.policy import Action
 from planregistry.views.formats import MEDIA_TYPES, ExportFormat, filename, render
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
+from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import OptionalSlug
 
 CycleYear = Annotated[
@@ -128,6 +132,7 @@ class ComparisonController(Controller):
     @get(
         "/status",
         operation_id="getStatusBoard",
+        opt=requires(Action.READ_COMPARISONS),
         summary="Status board: every organisation's plan in force, draft, next due date",
         description="One row per organisation (and plan): the revision in force with its "
         "KS approval date, the open revision and its status, the next due date and "
@@ -138,7 +143,8 @@ class ComparisonController(Controller):
     )
     def status_board(
         self,
-        registry: Registry,
+        registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         programme: OptionalSlug = None,
         kind: KindFilter = None,
@@ -147,12 +153,13 @@ class ComparisonController(Controller):
         fmt: Format = None,
     ) -> Response[StatusBoard]:
         filters = _filters(programme, kind, municipality, cycle_year)
-        build = partial(registry.status_board, filters)
+        build = partial(registry.status_board, filters, actor=actor)
         return cast(Response[StatusBoard], respond(request, fmt, build))
 
     @get(
         "/coverage",
         operation_id="getActivityCoverage",
+        opt=requires(Action.READ_COMPARISONS),
         summary="Activity coverage: organisations × levels and × themes",
         description="Activities of each plan's basis revision, counted per activity level "
         "and per theme of the programme." + _FILTERS,
@@ -162,7 +169,8 @@ class ComparisonController(Controller):
     )
     def coverage(
         self,
-        registry: Registry,
+        registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         programme: OptionalSlug = None,
         kind: KindFilter = None,
@@ -172,12 +180,13 @@ class ComparisonController(Controller):
         fmt: Format = None,
     ) -> Response[CoverageView]:
         filters = _filters(programme, kind, municipality, cycle_year, basis=basis)
-        build = partial(registry.activity_coverage, filters)
+        build = partial(registry.activity_coverage, filters, actor=actor)
         return cast(Response[CoverageView], respond(request, fmt, build))
 
     @get(
         "/partners",
         operation_id="getPartnerMatrix",
+        opt=requires(Action.READ_COMPARISONS),
         summary="Partner matrix: organisations × partner actors",
         description="Activities of each plan's basis revision naming each partner; the "
         "partners named by most organisations first." + _FILTERS,
@@ -187,7 +196,8 @@ class ComparisonController(Controller):
     )
     def partners(
         self,
-        registry: Registry,
+        registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         programme: OptionalSlug = None,
         kind: KindFilter = None,
@@ -197,12 +207,13 @@ class ComparisonController(Controller):
         fmt: Format = None,
     ) -> Response[PartnerMatrix]:
         filters = _filters(programme, kind, municipality, cycle_year, basis=basis)
-        build = partial(registry.partner_matrix, filters)
+        build = partial(registry.partner_matrix, filters, actor=actor)
         return cast(Response[PartnerMatrix], respond(request, fmt, build))
 
     @get(
         "/situation",
         operation_id="getSituationComparison",
+        opt=requires(Action.READ_COMPARISONS),
         summary="Situation pictures side by side: survey shares and police assessments",
         description="Per organisation, each survey question's share of yes answers "
         "(yes / (yes + no), null where the plan gives no counts, with its finding) and the "
@@ -213,7 +224,8 @@ class ComparisonController(Controller):
     )
     def situation(
         self,
-        registry: Registry,
+        registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         programme: OptionalSlug = None,
         kind: KindFilter = None,
@@ -223,12 +235,13 @@ class ComparisonController(Controller):
         fmt: Format = None,
     ) -> Response[SituationComparison]:
         filters = _filters(programme, kind, municipality, cycle_year, basis=basis)
-        build = partial(registry.situation_comparison, filters)
+        build = partial(registry.situation_comparison, filters, actor=actor)
         return cast(Response[SituationComparison], respond(request, fmt, build))
 
     @get(
         "/follow-up",
         operation_id="getFollowUpProgress",
+        opt=requires(Action.READ_COMPARISONS),
         summary="Follow-up progress per reporting period",
         description="Per organisation and period, how many of the in-force revision's "
         "activities have each follow-up status (their latest report that period), and how "
@@ -240,7 +253,8 @@ class ComparisonController(Controller):
     )
     def follow_up(
         self,
-        registry: Registry,
+        registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         programme: OptionalSlug = None,
         kind: KindFilter = None,
@@ -250,7 +264,7 @@ class ComparisonController(Controller):
         fmt: Format = None,
     ) -> Response[FollowUpProgress]:
         filters = _filters(programme, kind, municipality, cycle_year, period=period)
-        build = partial(registry.follow_up_progress, filters)
+        build = partial(registry.follow_up_progress, filters, actor=actor)
         return cast(Response[FollowUpProgress], respond(request, fmt, build))
 
 

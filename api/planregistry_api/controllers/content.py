@@ -11,7 +11,10 @@ from litestar import Controller, Response, put
 from litestar.params import JSONBody
 
 from planregistry import PutSection, PutSituation, Section, SituationPicture
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id, Slug
 from planregistry_api.preconditions import (
@@ -30,6 +33,7 @@ class ContentController(Controller):
     @put(
         "/sections/{section_key:str}",
         operation_id="putSection",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Create or replace a section of a draft revision",
         description="A new key is added after the others. Needs the revision's `If-Match`; "
         "the answer's ETag is the revision's new one.",
@@ -40,18 +44,22 @@ class ContentController(Controller):
     def put_section(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         revision_id: Id,
         section_key: Slug,
         data: JSONBody[PutSection],
         if_match: IfMatch = None,
     ) -> Response[Section]:
         expected = expected_version(if_match, REVISION, revision_id)
-        section = registry.put_section(revision_id, section_key, data, expected_version=expected)
+        section = registry.put_section(
+            revision_id, section_key, data, expected_version=expected, actor=actor
+        )
         return Response(section, headers=next_etag(REVISION, revision_id, expected))
 
     @put(
         "/situation",
         operation_id="putSituation",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Replace a draft revision's situation picture (lägesbild)",
         description="Survey answers name the programme's questions, police assessments its "
         "environments. Needs the revision's `If-Match`; the answer's ETag is the "
@@ -63,10 +71,13 @@ class ContentController(Controller):
     def put_situation(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         revision_id: Id,
         data: JSONBody[PutSituation],
         if_match: IfMatch = None,
     ) -> Response[SituationPicture]:
         expected = expected_version(if_match, REVISION, revision_id)
-        situation = registry.put_situation(revision_id, data, expected_version=expected)
+        situation = registry.put_situation(
+            revision_id, data, expected_version=expected, actor=actor
+        )
         return Response(situation, headers=next_etag(REVISION, revision_id, expected))

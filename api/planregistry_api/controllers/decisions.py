@@ -8,7 +8,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from planregistry import Decision, RecordDecision
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
 from planregistry_api.pagination import (
@@ -37,6 +40,7 @@ class DecisionController(Controller):
     @get(
         "/",
         operation_id="listDecisions",
+        opt=requires(Action.READ_PLAN),
         summary="List a revision's decisions",
         description="In the order recorded; `modified_since` compares the time recorded.",
         sync_to_thread=True,
@@ -46,6 +50,7 @@ class DecisionController(Controller):
     def list_decisions(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         revision_id: Id,
         modified_since: ModifiedSince = None,
@@ -53,13 +58,14 @@ class DecisionController(Controller):
         cursor: Cursor = None,
     ) -> Response[DecisionPage]:
         page = registry.list_decisions(
-            revision_id, modified_since=modified_since, limit=limit, cursor=cursor
+            revision_id, modified_since=modified_since, limit=limit, cursor=cursor, actor=actor
         )
         return paginated(DecisionPage, page, request)
 
     @post(
         "/",
         operation_id="recordDecision",
+        opt=requires(Action.RECORD_COMMITTEE_DECISION, Action.RECORD_BOARD_DECISION),
         summary="Record a committee or board decision on a revision",
         description="Moves the revision along its lifecycle (draft → awaiting_board → "
         "approved; returned → draft); a decision its status does not allow is 409 "
@@ -72,12 +78,15 @@ class DecisionController(Controller):
     def record_decision(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         revision_id: Id,
         data: JSONBody[RecordDecision],
         if_match: IfMatch = None,
     ) -> Response[Decision]:
         expected = expected_version(if_match, REVISION, revision_id)
-        revision = registry.record_decision(revision_id, data, expected_version=expected)
+        revision = registry.record_decision(
+            revision_id, data, expected_version=expected, actor=actor
+        )
         return Response(
             revision.decisions[-1],
             status_code=201,

@@ -9,7 +9,10 @@ from litestar.params import JSONBody, QueryParameter
 
 from planregistry import FollowUp, ReportFollowUp
 from planregistry.domain.constraints import Period
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
 from planregistry_api.pagination import (
@@ -36,6 +39,7 @@ class FollowUpController(Controller):
     @get(
         "/",
         operation_id="listFollowUps",
+        opt=requires(Action.READ_PLAN),
         summary="List an activity's follow-ups",
         description="In the order reported; filter by `period`. Reports never change, so "
         "`modified_since` compares the time reported.",
@@ -46,6 +50,7 @@ class FollowUpController(Controller):
     def list_follow_ups(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         activity_id: Id,
         period: PeriodFilter = None,
@@ -54,13 +59,19 @@ class FollowUpController(Controller):
         cursor: Cursor = None,
     ) -> Response[FollowUpPage]:
         page = registry.list_follow_ups(
-            activity_id, period=period, modified_since=modified_since, limit=limit, cursor=cursor
+            activity_id,
+            period=period,
+            modified_since=modified_since,
+            limit=limit,
+            cursor=cursor,
+            actor=actor,
         )
         return paginated(FollowUpPage, page, request)
 
     @post(
         "/",
         operation_id="reportFollowUp",
+        opt=requires(Action.REPORT_FOLLOW_UP),
         summary="Report an activity's status for a period",
         description="Only activities of the plan in force (an approved revision) are "
         "followed up (409 otherwise). Needs no `If-Match`. `Location` is the activity's "
@@ -70,8 +81,12 @@ class FollowUpController(Controller):
         responses=problems.responses(400, 404, 409, 413, 422),
     )
     def report_follow_up(
-        self, registry: RegistryDep, activity_id: Id, data: JSONBody[ReportFollowUp]
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        activity_id: Id,
+        data: JSONBody[ReportFollowUp],
     ) -> Response[FollowUp]:
-        follow_up = registry.report_follow_up(activity_id, data)
+        follow_up = registry.report_follow_up(activity_id, data, actor=actor)
         location = f"{API_PREFIX}/activities/{activity_id}/follow-ups"
         return Response(follow_up, status_code=201, headers={"Location": location})

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from planregistry import __version__
 from planregistry_api import problems
+from planregistry_api.access import PUBLIC
 from planregistry_api.dependencies import RegistryDep
 
 logger = logging.getLogger("planregistry_api")
@@ -29,8 +30,10 @@ class HealthController(Controller):
     @get(
         "/",
         operation_id="getHealth",
+        opt=PUBLIC,
         summary="Service health",
-        description="200 when the API runs and can read its database; 503 otherwise.",
+        description="200 when the API runs and can read its database; 503 otherwise. "
+        "Needs no credentials and tells nothing about the registry's contents.",
         sync_to_thread=True,
         responses=problems.responses(503),
     )

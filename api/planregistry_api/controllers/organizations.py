@@ -13,7 +13,10 @@ from planregistry import (
     OrganizationKind,
     UpdateOrganization,
 )
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
 from planregistry_api.pagination import (
@@ -52,6 +55,7 @@ class OrganizationController(Controller):
     @get(
         "/",
         operation_id="listOrganizations",
+        opt=requires(Action.READ_ORGANIZATION),
         summary="List organisations",
         description="By id; filter by `kind` and `municipality`.",
         sync_to_thread=True,
@@ -61,6 +65,7 @@ class OrganizationController(Controller):
     def list_organizations(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         kind: FromQuery[OrganizationKind | None] = None,
         municipality: OptionalSlug = None,
@@ -74,21 +79,23 @@ class OrganizationController(Controller):
             modified_since=modified_since,
             limit=limit,
             cursor=cursor,
+            actor=actor,
         )
         return paginated(OrganizationPage, page, request)
 
     @post(
         "/",
         operation_id="createOrganization",
+        opt=requires(Action.MANAGE_ORGANIZATION),
         summary="Create an organisation",
         sync_to_thread=True,
         response_headers=[LOCATION_HEADER, ETAG_HEADER],
         responses=problems.responses(400, 404, 409, 413, 422),
     )
     def create_organization(
-        self, registry: RegistryDep, data: JSONBody[CreateOrganization]
+        self, registry: RegistryDep, actor: ActorDep, data: JSONBody[CreateOrganization]
     ) -> Response[Organization]:
-        organization = registry.create_organization(data)
+        organization = registry.create_organization(data, actor=actor)
         return Response(
             organization,
             status_code=201,
@@ -101,20 +108,26 @@ class OrganizationController(Controller):
     @get(
         "/{org_id:str}",
         operation_id="getOrganization",
+        opt=requires(Action.READ_ORGANIZATION),
         summary="Read an organisation",
         sync_to_thread=True,
         response_headers=[ETAG_HEADER],
         responses={**problems.responses(400, 404), **problems.NOT_MODIFIED},
     )
     def get_organization(
-        self, registry: RegistryDep, org_id: Slug, if_none_match: IfNoneMatch = None
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        org_id: Slug,
+        if_none_match: IfNoneMatch = None,
     ) -> Response[Organization]:
-        organization = registry.get_organization(org_id)
+        organization = registry.get_organization(org_id, actor=actor)
         return tagged(organization, organization_etag(organization), if_none_match)
 
     @patch(
         "/{org_id:str}",
         operation_id="updateOrganization",
+        opt=requires(Action.MANAGE_ORGANIZATION),
         summary="Change an organisation",
         description="Fields left out stay as they are. Needs `If-Match`.",
         sync_to_thread=True,
@@ -124,10 +137,13 @@ class OrganizationController(Controller):
     def update_organization(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         org_id: Slug,
         data: JSONBody[UpdateOrganization],
         if_match: IfMatch = None,
     ) -> Response[Organization]:
         expected = expected_version(if_match, ORGANIZATION, org_id)
-        organization = registry.update_organization(org_id, data, expected_version=expected)
+        organization = registry.update_organization(
+            org_id, data, expected_version=expected, actor=actor
+        )
         return tagged(organization, organization_etag(organization))

@@ -8,7 +8,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from planregistry import CreatePlan, Plan
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
 from planregistry_api.pagination import (
@@ -30,6 +33,7 @@ class PlanController(Controller):
     @get(
         "/organizations/{org_id:str}/plans",
         operation_id="listPlans",
+        opt=requires(Action.READ_PLAN),
         summary="List an organisation's plans",
         description="Filter by `programme`. `modified_since` also finds plans whose "
         "revisions changed, since a plan lists its revisions.",
@@ -40,6 +44,7 @@ class PlanController(Controller):
     def list_plans(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         org_id: Slug,
         programme: OptionalSlug = None,
@@ -48,22 +53,28 @@ class PlanController(Controller):
         cursor: Cursor = None,
     ) -> Response[PlanPage]:
         page = registry.list_plans(
-            org_id, programme=programme, modified_since=modified_since, limit=limit, cursor=cursor
+            org_id,
+            programme=programme,
+            modified_since=modified_since,
+            limit=limit,
+            cursor=cursor,
+            actor=actor,
         )
         return paginated(PlanPage, page, request)
 
     @post(
         "/organizations/{org_id:str}/plans",
         operation_id="createPlan",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Create an organisation's plan under a programme",
         sync_to_thread=True,
         response_headers=[LOCATION_HEADER],
         responses=problems.responses(400, 404, 409, 413, 422),
     )
     def create_plan(
-        self, registry: RegistryDep, org_id: Slug, data: JSONBody[CreatePlan]
+        self, registry: RegistryDep, actor: ActorDep, org_id: Slug, data: JSONBody[CreatePlan]
     ) -> Response[Plan]:
-        plan = registry.create_plan(org_id, data)
+        plan = registry.create_plan(org_id, data, actor=actor)
         return Response(
             plan, status_code=201, headers={"Location": f"{API_PREFIX}/plans/{plan.id}"}
         )
@@ -71,10 +82,11 @@ class PlanController(Controller):
     @get(
         "/plans/{plan_id:int}",
         operation_id="getPlan",
+        opt=requires(Action.READ_PLAN),
         summary="Read a plan",
         description="With a summary of each of its revisions.",
         sync_to_thread=True,
         responses=problems.responses(400, 404),
     )
-    def get_plan(self, registry: RegistryDep, plan_id: Id) -> Plan:
-        return registry.get_plan(plan_id)
+    def get_plan(self, registry: RegistryDep, actor: ActorDep, plan_id: Id) -> Plan:
+        return registry.get_plan(plan_id, actor=actor)

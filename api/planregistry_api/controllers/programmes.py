@@ -7,7 +7,10 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 
 from planregistry import Programme
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
@@ -27,6 +30,7 @@ class ProgrammeController(Controller):
     @get(
         "/",
         operation_id="listProgrammes",
+        opt=requires(Action.READ_REFERENCE),
         summary="List programmes",
         sync_to_thread=True,
         response_headers=[LINK_HEADER],
@@ -35,21 +39,25 @@ class ProgrammeController(Controller):
     def list_programmes(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[ProgrammePage]:
-        page = registry.list_programmes(limit=limit, cursor=cursor)
+        page = registry.list_programmes(limit=limit, cursor=cursor, actor=actor)
         return paginated(ProgrammePage, page, request)
 
     @get(
         "/{programme_id:str}",
         operation_id="getProgramme",
+        opt=requires(Action.READ_REFERENCE),
         summary="Read a programme",
         description="Its sections, activity levels and themes, survey questions, police "
         "environments and revision cycle.",
         sync_to_thread=True,
         responses=problems.responses(400, 404),
     )
-    def get_programme(self, registry: RegistryDep, programme_id: Slug) -> Programme:
-        return registry.get_programme(programme_id)
+    def get_programme(
+        self, registry: RegistryDep, actor: ActorDep, programme_id: Slug
+    ) -> Programme:
+        return registry.get_programme(programme_id, actor=actor)

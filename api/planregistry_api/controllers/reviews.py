@@ -11,7 +11,10 @@ from msgspec import Struct
 from planregistry import CompletenessFinding, CreateReview, Review
 from planregistry.domain.diff import RevisionDiff
 from planregistry.domain.paging import Page
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
 from planregistry_api.pagination import ReviewPage, paginated
@@ -36,6 +39,7 @@ class ReviewController(Controller):
     @get(
         "/reviews",
         operation_id="listReviews",
+        opt=requires(Action.READ_PLAN),
         summary="List a revision's reviews",
         description="Oldest first; each with the completeness findings as they were when "
         "it was written.",
@@ -43,15 +47,20 @@ class ReviewController(Controller):
         responses=problems.responses(400, 404),
     )
     def list_reviews(
-        self, registry: RegistryDep, request: Request[Any, Any, Any], revision_id: Id
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        request: Request[Any, Any, Any],
+        revision_id: Id,
     ) -> Response[ReviewPage]:
         # The library returns all of a revision's reviews (a handful) in one page.
-        page = Page(items=registry.list_reviews(revision_id))
+        page = Page(items=registry.list_reviews(revision_id, actor=actor))
         return paginated(ReviewPage, page, request)
 
     @post(
         "/reviews",
         operation_id="createReview",
+        opt=requires(Action.REVIEW),
         summary="Write central feedback on a revision",
         description="Allowed in any status; stores the completeness findings of the moment. "
         "Needs no `If-Match` and leaves the revision's ETag as it is. `Location` is the "
@@ -61,28 +70,30 @@ class ReviewController(Controller):
         responses=problems.responses(400, 404, 413, 422),
     )
     def create_review(
-        self, registry: RegistryDep, revision_id: Id, data: JSONBody[CreateReview]
+        self, registry: RegistryDep, actor: ActorDep, revision_id: Id, data: JSONBody[CreateReview]
     ) -> Response[Review]:
-        review = registry.add_review(revision_id, data)
+        review = registry.add_review(revision_id, data, actor=actor)
         location = f"{API_PREFIX}/revisions/{revision_id}/reviews"
         return Response(review, status_code=201, headers={"Location": location})
 
     @get(
         "/completeness",
         operation_id="getCompleteness",
+        opt=requires(Action.READ_PLAN),
         summary="Check a revision against its programme",
         description="Required sections, a situation picture, the required activity levels, "
         "every activity with a responsible actor and a follow-up method…",
         sync_to_thread=True,
         responses=problems.responses(400, 404),
     )
-    def completeness(self, registry: RegistryDep, revision_id: Id) -> Completeness:
-        findings = registry.completeness(revision_id)
+    def completeness(self, registry: RegistryDep, actor: ActorDep, revision_id: Id) -> Completeness:
+        findings = registry.completeness(revision_id, actor=actor)
         return Completeness(revision_id=revision_id, complete=not findings, findings=findings)
 
     @get(
         "/diff",
         operation_id="diffRevisions",
+        opt=requires(Action.READ_PLAN),
         summary="What changed since another revision of the same plan",
         description="`against` is the older revision; the answer lists changed sections, "
         "activities (matched by key) and situation picture, with a Swedish changelog the "
@@ -90,5 +101,7 @@ class ReviewController(Controller):
         sync_to_thread=True,
         responses=problems.responses(400, 404),
     )
-    def diff(self, registry: RegistryDep, revision_id: Id, against: Against) -> RevisionDiff:
-        return registry.diff_revisions(against, revision_id)
+    def diff(
+        self, registry: RegistryDep, actor: ActorDep, revision_id: Id, against: Against
+    ) -> RevisionDiff:
+        return registry.diff_revisions(against, revision_id, actor=actor)

@@ -8,7 +8,10 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from planregistry import CreateRevision, Revision, RevisionStatus, UpdateRevision
+from planregistry.domain.policy import Action
 from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
 from planregistry_api.pagination import (
@@ -45,6 +48,7 @@ class RevisionController(Controller):
     @get(
         "/plans/{plan_id:int}/revisions",
         operation_id="listRevisions",
+        opt=requires(Action.READ_PLAN),
         summary="List a plan's revisions",
         description="Whole revisions by number; filter by `status` and `cycle_year`.",
         sync_to_thread=True,
@@ -54,6 +58,7 @@ class RevisionController(Controller):
     def list_revisions(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         request: Request[Any, Any, Any],
         plan_id: Id,
         status: FromQuery[RevisionStatus | None] = None,
@@ -69,12 +74,14 @@ class RevisionController(Controller):
             modified_since=modified_since,
             limit=limit,
             cursor=cursor,
+            actor=actor,
         )
         return paginated(RevisionPage, page, request)
 
     @post(
         "/plans/{plan_id:int}/revisions",
         operation_id="createRevision",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Start a new revision of a plan",
         description="A draft; a copy of the plan's approved revision (activity keys kept), "
         "if it has one. A plan has at most one open revision (409).",
@@ -83,9 +90,9 @@ class RevisionController(Controller):
         responses=problems.responses(400, 404, 409, 413, 422),
     )
     def create_revision(
-        self, registry: RegistryDep, plan_id: Id, data: JSONBody[CreateRevision]
+        self, registry: RegistryDep, actor: ActorDep, plan_id: Id, data: JSONBody[CreateRevision]
     ) -> Response[Revision]:
-        revision = registry.create_revision(plan_id, data)
+        revision = registry.create_revision(plan_id, data, actor=actor)
         return Response(
             revision,
             status_code=201,
@@ -98,6 +105,7 @@ class RevisionController(Controller):
     @get(
         "/revisions/{revision_id:int}",
         operation_id="getRevision",
+        opt=requires(Action.READ_PLAN),
         summary="Read a revision",
         description="With its sections, situation picture, activities and decisions. Its "
         "ETag changes with any change to them.",
@@ -106,14 +114,19 @@ class RevisionController(Controller):
         responses={**problems.responses(400, 404), **problems.NOT_MODIFIED},
     )
     def get_revision(
-        self, registry: RegistryDep, revision_id: Id, if_none_match: IfNoneMatch = None
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        revision_id: Id,
+        if_none_match: IfNoneMatch = None,
     ) -> Response[Revision]:
-        revision = registry.get_revision(revision_id)
+        revision = registry.get_revision(revision_id, actor=actor)
         return tagged(revision, revision_etag(revision), if_none_match)
 
     @patch(
         "/revisions/{revision_id:int}",
         operation_id="updateRevision",
+        opt=requires(Action.EDIT_DRAFT),
         summary="Change a draft revision's header fields",
         description="Label, cycle year, case numbers, scope exclusions, priority areas, "
         "the answer to the board's conditions, the order of sections. Only a draft "
@@ -125,10 +138,13 @@ class RevisionController(Controller):
     def update_revision(
         self,
         registry: RegistryDep,
+        actor: ActorDep,
         revision_id: Id,
         data: JSONBody[UpdateRevision],
         if_match: IfMatch = None,
     ) -> Response[Revision]:
         expected = expected_version(if_match, REVISION, revision_id)
-        revision = registry.update_revision(revision_id, data, expected_version=expected)
+        revision = registry.update_revision(
+            revision_id, data, expected_version=expected, actor=actor
+        )
         return tagged(revision, revision_etag(revision))
