@@ -1,0 +1,98 @@
+"""`AsyncClient`: the operations over `httpx.AsyncClient`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from planregistry_client import errors
+from planregistry_client._core import (
+    DEFAULT_TIMEOUT,
+    AsyncRunner,
+    Call,
+    ETagCache,
+    Listing,
+    Session,
+    Token,
+    check_cursor_progress,
+)
+from planregistry_client._operations import Operations
+
+T = TypeVar("T")
+
+
+class AsyncClient(Operations, AsyncRunner):
+    """The asynchronous client: the same methods as `Client`, awaited.
+
+    `iter_…` methods return async iterators (`async for revision in client.iter_revisions(…)`).
+    Use it as an async context manager, or `await client.aclose()`.
+    """
+
+    def __init__(
+        self,
+        base_url: str | httpx.URL,
+        *,
+        token: Token | None = None,
+        api_key: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        user_agent: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._session = Session(
+            base_url, token=token, api_key=api_key, timeout=timeout, user_agent=user_agent
+        )
+        self._http = httpx.AsyncClient(transport=transport, **self._session.httpx_options())
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._session.base_url
+
+    @property
+    def etags(self) -> ETagCache:
+        """The ETags this client remembers, by resource path (`/api/v1/revisions/12`)."""
+        return self._session.etags
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<planregistry_client.AsyncClient {self.base_url}>"
+
+    async def _send(self, call: Call[Any]) -> httpx.Response:
+        try:
+            return await self._http.request(**self._session.request_args(call))
+        except httpx.TransportError as exc:
+            raise self._session.transport_error(call, exc) from exc
+
+    async def _execute(self, call: Call[T]) -> T:
+        response = await self._send(call)
+        if response.status_code == 412 and call.precondition is not None:
+            self._session.etags.forget(call.precondition.path)
+            try:
+                current = await self._execute(call.precondition.refetch())
+            except errors.NotFound:
+                raise
+            except (errors.ApiError, errors.TransportError, errors.UnexpectedResponse):
+                current = None
+            raise call.stale(response, current)
+        return call.result(response)
+
+    async def _pages(self, listing: Listing[T]) -> AsyncIterator[T]:
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            page = await self._execute(listing.page(cursor))
+            for item in page.items:
+                yield item
+            cursor = page.next_cursor
+            if cursor is None:
+                return
+            check_cursor_progress(seen, cursor)

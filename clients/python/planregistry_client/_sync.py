@@ -1,0 +1,109 @@
+"""`Client`: the operations over `httpx.Client`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from planregistry_client import errors
+from planregistry_client._core import (
+    DEFAULT_TIMEOUT,
+    Call,
+    ETagCache,
+    Listing,
+    Session,
+    SyncRunner,
+    Token,
+    check_cursor_progress,
+)
+from planregistry_client._operations import Operations
+
+T = TypeVar("T")
+
+
+class Client(Operations, SyncRunner):
+    """A synchronous client of the planregistry API v1.
+
+    `base_url` is the server's address (`https://planregistry.example.se`; an `/api/v1`
+    at its end is accepted). Authenticate with a bearer `token` (a JWT, or a function
+    returning the current one) or a city system's `api_key` (`prk_…`). `timeout` is in
+    seconds (or an `httpx.Timeout`); `user_agent` names your tool and is sent before the
+    client's own (`planregistry-client/<version>`). `transport` replaces httpx's (tests,
+    proxies, custom TLS).
+
+    Use it as a context manager, or call `close()`. ETags are handled for you: a read
+    remembers the resource's ETag and a later change sends it as `If-Match`; if someone
+    else changed the resource meanwhile the write raises `StaleVersion` carrying the
+    current version — nothing is overwritten and nothing is retried.
+    """
+
+    def __init__(
+        self,
+        base_url: str | httpx.URL,
+        *,
+        token: Token | None = None,
+        api_key: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        user_agent: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._session = Session(
+            base_url, token=token, api_key=api_key, timeout=timeout, user_agent=user_agent
+        )
+        self._http = httpx.Client(transport=transport, **self._session.httpx_options())
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._session.base_url
+
+    @property
+    def etags(self) -> ETagCache:
+        """The ETags this client remembers, by resource path (`/api/v1/revisions/12`)."""
+        return self._session.etags
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<planregistry_client.Client {self.base_url}>"
+
+    # The two things a runner does; everything else is shared with AsyncClient.
+
+    def _send(self, call: Call[Any]) -> httpx.Response:
+        try:
+            return self._http.request(**self._session.request_args(call))
+        except httpx.TransportError as exc:
+            raise self._session.transport_error(call, exc) from exc
+
+    def _execute(self, call: Call[T]) -> T:
+        response = self._send(call)
+        if response.status_code == 412 and call.precondition is not None:
+            # Never retried: the stale tag is dropped and the current state handed over.
+            self._session.etags.forget(call.precondition.path)
+            try:
+                current = self._execute(call.precondition.refetch())
+            except errors.NotFound:
+                raise
+            except (errors.ApiError, errors.TransportError, errors.UnexpectedResponse):
+                current = None
+            raise call.stale(response, current)
+        return call.result(response)
+
+    def _pages(self, listing: Listing[T]) -> Iterator[T]:
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            page = self._execute(listing.page(cursor))
+            yield from page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                return
+            check_cursor_progress(seen, cursor)
