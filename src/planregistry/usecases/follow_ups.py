@@ -51,7 +51,9 @@ class FollowUpUseCases(RegistryBase):
         """Report an activity's status for a period; only the plan in force is followed up."""
         command = coerce(ReportFollowUp, data)
         with self._write() as session:
-            activity = self._followed_activity(session, activity_id, actor, Action.REPORT_FOLLOW_UP)
+            activity = self._followed_activity(
+                session, activity_id, actor, Action.REPORT_FOLLOW_UP, lock=True
+            )
             status = activity.revision_status
             if status is not RevisionStatus.APPROVED:
                 raise IllegalTransition(
@@ -112,10 +114,21 @@ class FollowUpUseCases(RegistryBase):
             )
 
     def _followed_activity(
-        self, session: Session, activity_id: int, actor: Actor, action: Action
+        self,
+        session: Session,
+        activity_id: int,
+        actor: Actor,
+        action: Action,
+        *,
+        lock: bool = False,
     ) -> _FollowedActivity:
-        """The activity's key, its revision's status and where it lives, in one statement."""
-        found = session.execute(
+        """The activity's key, its revision's status and where it lives, in one statement.
+
+        `lock` holds the revision row until the transaction ends, so that a report cannot
+        land on a revision that a concurrent decision is superseding: the decision's update
+        waits, or the report waits and then sees the new status.
+        """
+        stmt = (
             select(
                 ActivityRow.key,
                 RevisionRow.status,
@@ -126,6 +139,9 @@ class FollowUpUseCases(RegistryBase):
             .join(PlanRow, PlanRow.id == RevisionRow.plan_id)
             .join(OrganizationRow, OrganizationRow.id == PlanRow.organization_id)
             .where(ActivityRow.id == activity_id)
+        )
+        found = session.execute(
+            stmt.with_for_update(of=RevisionRow) if lock else stmt
         ).one_or_none()
         if found is None:
             raise NotFound("Aktiviteten", activity_id)
