@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,23 @@ def test_default_database_is_a_sqlite_file_in_the_working_directory(
     _cli("db", "upgrade")
     _cli("demo")
     assert (tmp_path / "planregistry.sqlite3").is_file()
+
+
+def test_serve_without_the_server_extra_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planregistry.cli import run
+
+    # As if granian were not installed: importing it raises ModuleNotFoundError.
+    monkeypatch.setitem(sys.modules, "granian", None)
+    monkeypatch.setitem(sys.modules, "granian.constants", None)
+    monkeypatch.setenv("PLANREGISTRY_JWT_SECRET", "s" * 40)
+    monkeypatch.setenv("PLANREGISTRY_DATABASE_URL", "-")  # `serve` sets it; undone after
+    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    monkeypatch.setattr(sys, "argv", ["planregistry", "--database-url", url, "serve"])
+    with pytest.raises(SystemExit) as exit_info:
+        run()
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert "pip install 'planregistry[server]'" in err and "granian" in err
+    assert "Traceback" not in err

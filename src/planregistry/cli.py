@@ -336,11 +336,24 @@ def bench_data(ctx: click.Context, orgs: int, seed: int) -> None:
     )
 
 
+# What the `server` extra brings; the library and the client install without them.
+_SERVER_PACKAGES = frozenset({"litestar", "granian", "jwt", "cryptography"})
+
+
 def run() -> None:
     try:
         main(standalone_mode=True)
     except PlanRegistryError as exc:
         click.echo(f"Fel: {exc.detail}", err=True)
+        sys.exit(1)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in _SERVER_PACKAGES:
+            raise
+        click.echo(
+            f"Fel: kommandot behöver serverdelen, som inte är installerad (saknar {exc.name}). "
+            "Installera den med: pip install 'planregistry[server]'",
+            err=True,
+        )
         sys.exit(1)
 
 
