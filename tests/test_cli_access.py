@@ -18,7 +18,7 @@ from planregistry.cli import main
 from planregistry.defaults.stockholm import STOCKHOLM
 from planregistry.storage import migrations
 from planregistry_api import create_app
-from planregistry_api.auth import (
+from planregistry_api.token_keys import (
     JWKS_FILE_ENV,
     JWT_AUDIENCE_ENV,
     JWT_ISSUER_ENV,

@@ -25,7 +25,7 @@ from litestar.routes import HTTPRoute
 from planregistry.domain.actor import Actor
 from planregistry.domain.policy import Action, Scope, Verdict, judge
 from planregistry.domain.vocabulary import Role
-from planregistry_api.auth import unauthenticated
+from planregistry_api.token_keys import unauthenticated
 
 ACTIONS_KEY = "actions"
 PUBLIC_KEY = "public"

@@ -18,15 +18,7 @@ from litestar.di import Provide
 
 from planregistry import Registry
 from planregistry_api.access import check_route_policies, require_actor
-from planregistry_api.auth import (
-    JWKS_FILE_ENV,
-    JWT_PUBLIC_KEY_ENV,
-    JWT_SECRET_ENV,
-    AuthConfigurationError,
-    TokenKeys,
-    provide_actor,
-    security_config,
-)
+from planregistry_api.auth import provide_actor, security_config
 from planregistry_api.bodies import check_body_strictly
 from planregistry_api.controllers import CONTROLLERS
 from planregistry_api.controllers.comparisons import ComparisonController as Comparisons
@@ -34,6 +26,13 @@ from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
 from planregistry_api.openapi import API_PREFIX, SCHEMA_PATH, complete_openapi, openapi_config
 from planregistry_api.problems import EXCEPTION_HANDLERS
+from planregistry_api.token_keys import (
+    JWKS_FILE_ENV,
+    JWT_PUBLIC_KEY_ENV,
+    JWT_SECRET_ENV,
+    AuthConfigurationError,
+    TokenKeys,
+)
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -40,7 +40,7 @@ def domain_schema(cls: type) -> dict[str, Any]:
 
 def openapi_document() -> dict[str, Any]:
     from planregistry_api.app import create_app
-    from planregistry_api.auth import TokenKeys
+    from planregistry_api.token_keys import TokenKeys
 
     # The document depends on neither the data nor the key: neither is ever used.
     keys = TokenKeys.from_secret(secrets.token_urlsafe(48))

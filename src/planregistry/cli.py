@@ -13,7 +13,7 @@ from planregistry.registry import DATABASE_URL_ENV, Registry, database_url_from_
 from planregistry.storage import migrations
 
 if TYPE_CHECKING:
-    from planregistry_api.auth import TokenKeys
+    from planregistry_api.token_keys import TokenKeys
 
 
 @click.group()
@@ -92,7 +92,7 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
             load_demo(registry)
     os.environ[DATABASE_URL_ENV] = url
     if local_path is not None and keys.secret is not None:
-        from planregistry_api.auth import JWT_SECRET_ENV
+        from planregistry_api.token_keys import JWT_SECRET_ENV
 
         os.environ[JWT_SECRET_ENV] = keys.secret  # for the server's worker processes
     from granian.constants import Interfaces
@@ -116,7 +116,7 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
 
 def _token_keys(url: str) -> tuple[TokenKeys, Path | None]:
     """The key source of the environment, else the local secret file beside the database."""
-    from planregistry_api.auth import AuthConfigurationError, keys_for_local_use
+    from planregistry_api.token_keys import AuthConfigurationError, keys_for_local_use
 
     try:
         return keys_for_local_use(url)
@@ -125,7 +125,7 @@ def _token_keys(url: str) -> tuple[TokenKeys, Path | None]:
 
 
 def _print_demo_access(keys: TokenKeys, host: str, port: int) -> None:
-    from planregistry_api.auth import mint_token
+    from planregistry_api.token_keys import mint_token
 
     base = f"http://{host}:{port}/api/v1"
     if not keys.can_sign:
@@ -182,7 +182,7 @@ def token_command(
     import datetime as dt
 
     from planregistry.domain.vocabulary import Role
-    from planregistry_api.auth import AuthConfigurationError, mint_token
+    from planregistry_api.token_keys import AuthConfigurationError, mint_token
 
     if role == Role.COORDINATOR and organization is None:
         raise click.UsageError("--org krävs för rollen coordinator.")

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from planregistry import Registry
-from planregistry_api.auth import TokenKeys, mint_token
+from planregistry_api.token_keys import TokenKeys, mint_token
 
 V1 = "/api/v1"
 PROBLEM_BASE = "https://planregistry.se/problems/"

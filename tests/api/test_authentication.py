@@ -18,7 +18,7 @@ from planregistry import Registry
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import STOCKHOLM
 from planregistry_api import create_app
-from planregistry_api.auth import (
+from planregistry_api.token_keys import (
     JWKS_FILE_ENV,
     JWT_AUDIENCE_ENV,
     JWT_ISSUER_ENV,
