@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -126,6 +126,12 @@ class RegistryBase:
     def _read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def _read_rows(self) -> Iterator[Connection]:
+        """A read transaction without a Session, for readers that build values from rows."""
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

@@ -201,8 +201,8 @@ class PlanUseCases(ScopedUseCases):
         admit = partial(
             self._authorize, actor, Action.READ_PLAN, entity="Revisionen", key=revision_id
         )
-        with self._read() as session:
-            revision, place = read_placed_revision(session.connection(), revision_id, admit=admit)
+        with self._read_rows() as connection:
+            revision, place = read_placed_revision(connection, revision_id, admit=admit)
         return shown_revision(actor, revision, place.scope)
 
     def list_revisions(
