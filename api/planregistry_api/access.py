@@ -77,10 +77,12 @@ def check_route_policies(app: Litestar) -> None:
         )
 
 
-def require_actor(
+async def require_actor(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """Guard: a route that is not public is only reached by an authenticated caller."""
+    """Guard: a route that is not public is only reached by an authenticated caller.
+
+    Async so that Litestar calls it in place; a sync guard costs a worker-thread hop."""
     if is_public(handler) or connection.scope.get("method") == "OPTIONS":
         return
     if not isinstance(connection.scope.get("user"), Actor):

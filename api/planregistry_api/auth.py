@@ -22,6 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -99,8 +102,14 @@ class PlanToken(Token):
         )
 
 
-def actor_from_token(token: PlanToken, _connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
-    """The claims as an Actor; a token the API cannot place is refused (401)."""
+async def actor_from_token(
+    token: PlanToken, _connection: ASGIConnection[Any, Any, Any, Any]
+) -> Actor:
+    """The claims as an Actor; a token the API cannot place is refused (401).
+
+    Async although it does no I/O: Litestar runs a sync user handler in a worker thread,
+    a hop that cost more than the whole check.
+    """
     roles = [r for r in token.roles if isinstance(r, str)]
     if any(r.strip().lower() == Role.SYSTEM.value for r in roles):
         raise invalid_token("Rollen system kan inte ges i en token.")
@@ -143,12 +152,44 @@ class ApiKeyCredential:
     key_id: str
 
 
+class VerifiedTokens:
+    """Tokens verified recently, so that a client's next requests skip the signature check.
+
+    Keyed by the whole encoded token, so only the very same token hits; an entry is used
+    only before the token's `exp` (without the leeway verification allows), and at most
+    `size` tokens are kept, the least recently used going first.
+    """
+
+    def __init__(self, size: int = 1024, clock: Callable[[], float] = time.time) -> None:
+        self._entries: OrderedDict[str, tuple[float, AuthenticationResult]] = OrderedDict()
+        self._size = size
+        self._clock = clock
+
+    def get(self, encoded_token: str) -> AuthenticationResult | None:
+        entry = self._entries.get(encoded_token)
+        if entry is None:
+            return None
+        expires, result = entry
+        if self._clock() >= expires:
+            del self._entries[encoded_token]
+            return None
+        self._entries.move_to_end(encoded_token)
+        return result
+
+    def put(self, encoded_token: str, expires: dt.datetime, result: AuthenticationResult) -> None:
+        self._entries[encoded_token] = (expires.timestamp(), result)
+        self._entries.move_to_end(encoded_token)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
 class PlanRegistryAuthMiddleware(JWTAuthenticationMiddleware):
     """Litestar's JWT middleware, with the key chosen per token and API keys beside it."""
 
-    def __init__(self, *, keys: TokenKeys, **kwargs: Any) -> None:
+    def __init__(self, *, keys: TokenKeys, verified: VerifiedTokens, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.keys = keys
+        self.verified = verified
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -175,6 +216,9 @@ class PlanRegistryAuthMiddleware(JWTAuthenticationMiddleware):
     async def authenticate_token(
         self, encoded_token: str, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
+        known = self.verified.get(encoded_token)
+        if known is not None:
+            return known
         key, algorithm = self.keys.verification_key(encoded_token)
         try:
             token = self.token_cls.decode(
@@ -196,7 +240,9 @@ class PlanRegistryAuthMiddleware(JWTAuthenticationMiddleware):
             )
             raise invalid_token(reason) from None
         user = await self.retrieve_user_handler(token, connection)
-        return AuthenticationResult(user=user, auth=token)
+        result = AuthenticationResult(user=user, auth=token)
+        self.verified.put(encoded_token, token.exp, result)
+        return result
 
     @staticmethod
     async def _authenticate_api_key(
@@ -217,6 +263,7 @@ class PlanRegistryAuth(JWTAuth[Actor, PlanToken]):
     """Litestar's `JWTAuth`, configured for this API's key sources and API keys."""
 
     keys: TokenKeys = field(default_factory=TokenKeys)
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens)
 
     @property
     def openapi_components(self) -> Components:
@@ -255,6 +302,7 @@ class PlanRegistryAuth(JWTAuth[Actor, PlanToken]):
     def middleware(self) -> DefineMiddleware:
         define = super().middleware
         define.kwargs["keys"] = self.keys
+        define.kwargs["verified"] = self.verified
         return define
 
 

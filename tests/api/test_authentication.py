@@ -401,3 +401,50 @@ def test_openapi_declares_both_schemes_and_the_refusals() -> None:
             assert "security" not in operation, (method, path)
             assert {"401", "403"} <= set(operation["responses"]), (method, path)
             assert "**Access**" in operation["description"], (method, path)
+
+
+# --- Verified tokens are remembered until they expire --------------------------------
+
+
+def test_a_remembered_token_is_used_only_until_it_expires() -> None:
+    from litestar.middleware.authentication import AuthenticationResult
+
+    from planregistry_api.auth import VerifiedTokens
+
+    now = [1_000.0]
+    verified = VerifiedTokens(size=2, clock=lambda: now[0])
+    result = AuthenticationResult(user="anna", auth=None)
+    expires = dt.datetime.fromtimestamp(1_060.0, dt.UTC)
+    verified.put("token-a", expires, result)
+    assert verified.get("token-a") is result
+    assert verified.get("token-b") is None  # only the very same token
+    now[0] = 1_060.0
+    assert verified.get("token-a") is None  # at exp it is verified afresh
+    verified.put("token-a", expires + dt.timedelta(hours=1), result)
+    assert verified.get("token-a") is result
+
+
+def test_remembered_tokens_are_bounded_least_recently_used_first() -> None:
+    from litestar.middleware.authentication import AuthenticationResult
+
+    from planregistry_api.auth import VerifiedTokens
+
+    verified = VerifiedTokens(size=2, clock=lambda: 0.0)
+    later = dt.datetime.fromtimestamp(3_600.0, dt.UTC)
+    results = {name: AuthenticationResult(user=name, auth=None) for name in "abc"}
+    verified.put("a", later, results["a"])
+    verified.put("b", later, results["b"])
+    assert verified.get("a") is results["a"]  # "b" is now the least recently used
+    verified.put("c", later, results["c"])
+    assert verified.get("b") is None
+    assert verified.get("a") is results["a"] and verified.get("c") is results["c"]
+
+
+def test_a_token_refused_once_is_refused_again(anonymous) -> None:
+    """Only accepted tokens are remembered: a refusal is not turned into an acceptance."""
+    headers = hs256(roles=["system"])
+    for _ in range(2):
+        refused(anonymous.get(f"{V1}/organizations", headers=headers))
+    good = hs256()
+    for _ in range(2):
+        assert anonymous.get(f"{V1}/organizations", headers=good).status_code == 200
