@@ -61,7 +61,7 @@ def _wait_ready(base: str, deadline: float) -> None:
 
 
 def _wrk(target: str, headers: dict[str, str], seconds: int, connections: int) -> float:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, target], capture_output=True, text=True, check=True).stdout
