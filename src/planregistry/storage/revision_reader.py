@@ -9,17 +9,22 @@ below. Writers keep using the ORM.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import msgspec
 from sqlalchemy import (
+    JSON,
     CompoundSelect,
     Connection,
     Integer,
+    Select,
     Text,
     bindparam,
     cast,
+    func,
     literal,
     null,
     select,
@@ -117,8 +122,16 @@ _PLACE = slice(30, 33)
 _SECTION, _SURVEY, _POLICE, _THEME, _PARTNER = range(5)
 _NO_TEXT = cast(null(), Text)
 _NO_NUMBER = cast(null(), Integer)
+
+
+def _part(*columns: Any) -> Select[Any]:
+    """One kind of part in the common layout, its columns named by position (c0…c8) so
+    that the union can be read as a subquery without equal names colliding."""
+    return select(*(column.label(f"c{i}") for i, column in enumerate(columns)))
+
+
 _PARTS: CompoundSelect[Any] = union_all(
-    select(
+    _part(
         literal(_SECTION),
         _NO_NUMBER,
         SectionRow.position,
@@ -129,7 +142,7 @@ _PARTS: CompoundSelect[Any] = union_all(
         _NO_NUMBER,
         _NO_NUMBER,
     ).where(SectionRow.revision_id == _ID),
-    select(
+    _part(
         literal(_SURVEY),
         _NO_NUMBER,
         SurveyAnswerRow.position,
@@ -140,7 +153,7 @@ _PARTS: CompoundSelect[Any] = union_all(
         SurveyAnswerRow.no_count,
         SurveyAnswerRow.respondents,
     ).where(SurveyAnswerRow.revision_id == _ID),
-    select(
+    _part(
         literal(_POLICE),
         _NO_NUMBER,
         PoliceAssessmentRow.position,
@@ -151,7 +164,7 @@ _PARTS: CompoundSelect[Any] = union_all(
         _NO_NUMBER,
         _NO_NUMBER,
     ).where(PoliceAssessmentRow.revision_id == _ID),
-    select(
+    _part(
         literal(_THEME),
         ActivityThemeRow.activity_id,
         ActivityThemeRow.position,
@@ -164,7 +177,7 @@ _PARTS: CompoundSelect[Any] = union_all(
     )
     .join(A, A.id == ActivityThemeRow.activity_id)
     .where(A.revision_id == _ID),
-    select(
+    _part(
         literal(_PARTNER),
         ActivityPartnerRow.activity_id,
         ActivityPartnerRow.position,
@@ -198,6 +211,44 @@ _ACTIVITIES = (
 )
 
 
+def _one_document(stmt: Select[Any] | CompoundSelect[Any], dialect: str) -> Select[Any]:
+    """`stmt`'s rows as one JSON array of arrays, in one row.
+
+    Python's sqlite3 gives up the GIL on every step of a statement and must take it back
+    for the next, so threads reading many small rows convoy behind each other (see
+    benchmarks/sqlite_threads.py); one document is one step. PostgreSQL gets the same
+    shape, so one decoder serves both.
+    """
+    rows = stmt.subquery()
+    if dialect == "postgresql":
+        return select(cast(func.json_agg(func.json_build_array(*rows.c)), Text))
+    # SQLite keeps JSON as text: json() embeds it as JSON rather than as a string.
+    columns = [func.json(c) if isinstance(c.type, JSON) else c for c in rows.c]
+    return select(func.json_group_array(func.json_array(*columns)))
+
+
+_DOCUMENTS: dict[str, tuple[Select[Any], Select[Any]]] = {}
+
+
+def _documents(dialect: str) -> tuple[Select[Any], Select[Any]]:
+    """The parts and the activities statements for this dialect, built once."""
+    if dialect not in _DOCUMENTS:
+        _DOCUMENTS[dialect] = (
+            _one_document(_PARTS, dialect),
+            _one_document(_ACTIVITIES, dialect),
+        )
+    return _DOCUMENTS[dialect]
+
+
+def _rows(conn: Connection, stmt: Select[Any], params: dict[str, Any]) -> list[list[Any]]:
+    document = conn.execute(stmt, params).scalar()
+    return msgspec.json.decode(document) if document else []
+
+
+def _instant(value: str) -> dt.datetime:
+    return utc(dt.datetime.fromisoformat(value))
+
+
 class RevisionPlace(NamedTuple):
     scope: Scope
     programme_id: str
@@ -221,9 +272,10 @@ def read_placed_revision(
     organization, municipality, programme_id = head[_PLACE]
     place = RevisionPlace(Scope(municipality=municipality, organization=organization), programme_id)
     admit(place.scope)
+    parts_statement, activities_statement = _documents(conn.dialect.name)
     parts: defaultdict[int, list[Any]] = defaultdict(list)
     lists: defaultdict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
-    for row in conn.execute(_PARTS, params).all():
+    for row in _rows(conn, parts_statement, params):
         if row[0] >= _THEME:
             lists[row[1], row[0]].append((row[2], row[3]))
         else:
@@ -262,7 +314,7 @@ def read_placed_revision(
         priority_areas=list(head[9]),
         situation=situation,
         conditions_response=head[10],
-        activities=_activities(conn, revision_id, params, lists),
+        activities=_activities(_rows(conn, activities_statement, params), revision_id, lists),
         decisions=[_decision(revision_id, row[_DECISION]) for row in heads if row[19] is not None],
         version=head[11],
         created_at=utc(head[12]),
@@ -272,11 +324,11 @@ def read_placed_revision(
 
 
 def _activities(
-    conn: Connection,
+    rows: list[list[Any]],
     revision_id: int,
-    params: dict[str, Any],
     lists: dict[tuple[int, int], list[tuple[int, str]]],
 ) -> list[Activity]:
+    rows.sort(key=lambda r: r[2])  # by position: JSON aggregation keeps no order
     return [
         Activity(
             id=activity_id,
@@ -293,7 +345,7 @@ def _activities(
             target_group=target_group,
             areas=list(areas),
             version=version,
-            updated_at=utc(updated_at),
+            updated_at=_instant(updated_at),
         )
         for (
             activity_id,
@@ -308,7 +360,7 @@ def _activities(
             areas,
             version,
             updated_at,
-        ) in conn.execute(_ACTIVITIES, params).all()
+        ) in rows
     ]
 
 
