@@ -1,10 +1,12 @@
 """A whole revision read as rows (SQLAlchemy Core), for the hot path `GET /revisions/{id}`.
 
 The ORM aggregate (`queries.revision_aggregate`) builds some two hundred mapped objects
-per revision and spent ~8 ms doing so at thirty activities; reading the same columns as
-plain rows in three statements and building the msgspec values directly takes ~1.5 ms.
-Round trips are what is left to save on a network database, hence the unions and joins
-below. Writers keep using the ORM.
+per revision and spent ~8 ms doing so at thirty activities; reading the same columns in
+three statements and building the msgspec values directly takes 1.5–2 ms. The
+head (revision, situation header, decisions) comes back as rows; the many small parts
+and the activities each come back as one JSON document, because sqlite3 gives up and
+re-takes the GIL on every row it steps through and concurrent readers then convoy.
+Writers keep using the ORM.
 """
 
 from __future__ import annotations
