@@ -12,7 +12,6 @@ from planregistry_client._core import (
     DEFAULT_TIMEOUT,
     AsyncRunner,
     Call,
-    ETagCache,
     Listing,
     Session,
     Token,
@@ -44,15 +43,6 @@ class AsyncClient(Operations, AsyncRunner):
             base_url, token=token, api_key=api_key, timeout=timeout, user_agent=user_agent
         )
         self._http = httpx.AsyncClient(transport=transport, **self._session.httpx_options())
-
-    @property
-    def base_url(self) -> httpx.URL:
-        return self._session.base_url
-
-    @property
-    def etags(self) -> ETagCache:
-        """The ETags this client remembers, by resource path (`/api/v1/revisions/12`)."""
-        return self._session.etags
 
     async def aclose(self) -> None:
         await self._http.aclose()

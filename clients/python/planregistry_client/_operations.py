@@ -59,6 +59,7 @@ from planregistry.errors import ValidationError as LibraryValidationError
 from planregistry_client._core import (
     API_PREFIX,
     Call,
+    ETagCache,
     Listing,
     Session,
     activity_path,
@@ -136,6 +137,15 @@ class Operations:
     """The API's operations; `Client` and `AsyncClient` both inherit them."""
 
     _session: Session
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._session.base_url
+
+    @property
+    def etags(self) -> ETagCache:
+        """The ETags this client remembers, by resource path (`/api/v1/revisions/12`)."""
+        return self._session.etags
 
     # --- Health and programmes -------------------------------------------------------
 

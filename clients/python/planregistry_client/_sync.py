@@ -11,7 +11,6 @@ from planregistry_client import errors
 from planregistry_client._core import (
     DEFAULT_TIMEOUT,
     Call,
-    ETagCache,
     Listing,
     Session,
     SyncRunner,
@@ -53,15 +52,6 @@ class Client(Operations, SyncRunner):
             base_url, token=token, api_key=api_key, timeout=timeout, user_agent=user_agent
         )
         self._http = httpx.Client(transport=transport, **self._session.httpx_options())
-
-    @property
-    def base_url(self) -> httpx.URL:
-        return self._session.base_url
-
-    @property
-    def etags(self) -> ETagCache:
-        """The ETags this client remembers, by resource path (`/api/v1/revisions/12`)."""
-        return self._session.etags
 
     def close(self) -> None:
         self._http.close()
