@@ -33,6 +33,7 @@ from planregistry_api.token_keys import (
     AuthConfigurationError,
     TokenKeys,
 )
+from planregistry_api.web import OUTSIDE_API, page_headers, template_config, web_router
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -47,19 +48,26 @@ def create_app(registry: Registry | None = None, *, keys: TokenKeys | None = Non
         )
     owned = registry is None
     registry = Registry.open() if registry is None else registry
+    auth = security_config(keys)
+    # The web views (every path outside /api/) sign people in with a session cookie.
+    auth.exclude = [OUTSIDE_API]
     app = Litestar(
-        route_handlers=[Router(path=API_PREFIX, route_handlers=[*CONTROLLERS, Comparisons])],
+        route_handlers=[
+            Router(path=API_PREFIX, route_handlers=[*CONTROLLERS, Comparisons]),
+            web_router(),
+        ],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
         state=State({REGISTRY_STATE_KEY: registry}),
         exception_handlers=EXCEPTION_HANDLERS,
-        on_app_init=[security_config(keys).on_app_init],
+        on_app_init=[auth.on_app_init],
         guards=[require_actor],
         middleware=[RequestContextMiddleware()],
         before_request=check_body_strictly,
-        before_send=[security_headers_hook(SCHEMA_PATH)],
+        before_send=[security_headers_hook(SCHEMA_PATH), page_headers],
+        template_config=template_config(),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=openapi_config(),
         # A registry passed in belongs to the caller, who closes it.

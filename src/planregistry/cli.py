@@ -104,6 +104,11 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
     )
     if with_demo:
         _print_demo_access(keys, host, port)
+        with Registry.open(url) as registry:
+            link = _login_link(
+                registry, f"http://{host}:{port}", "central", name="Central samordnare"
+            )
+        click.echo(f"Webbvyerna: öppna {link} (central samordnare; gäller en gång i 10 minuter)\n")
     Server(
         "planregistry_api.app:create_app",
         address=host,
@@ -202,6 +207,82 @@ def token_command(
     except AuthConfigurationError as exc:
         raise click.ClickException(exc.detail) from None
     click.echo(token)
+
+
+@main.command("login-link")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["central", "coordinator", "reader"]),
+    help="The person's role.",
+)
+@click.option(
+    "--org", "organization", default=None, help="Organisation (required for coordinator)."
+)
+@click.option("--municipality", default="stockholm", show_default=True)
+@click.option("--subject", default=None, help="Who signs in (default: local-ROLE[-ORG]).")
+@click.option("--name", default=None, help="Display name recorded in the audit trail.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where the web views are served.",
+)
+@click.option(
+    "--ttl",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1, max=60),
+    help="Minutes the link can be used in.",
+)
+@click.pass_context
+def login_link_command(
+    ctx: click.Context,
+    role: str,
+    organization: str | None,
+    municipality: str,
+    subject: str | None,
+    name: str | None,
+    base_url: str,
+    ttl: int,
+) -> None:
+    """Print a one-time sign-in link for the web views (local use)."""
+    if role == "coordinator" and organization is None:
+        raise click.UsageError("--org krävs för rollen coordinator.")
+    with Registry.open(_url(ctx)) as registry:
+        click.echo(
+            _login_link(registry, base_url, role, organization, municipality, subject, name, ttl)
+        )
+
+
+def _login_link(
+    registry: Registry,
+    base_url: str,
+    role: str,
+    organization: str | None = None,
+    municipality: str = "stockholm",
+    subject: str | None = None,
+    name: str | None = None,
+    ttl: int = 10,
+) -> str:
+    import datetime as dt
+
+    from planregistry.domain.actor import Actor
+    from planregistry.domain.vocabulary import Role
+
+    default_subject = "-".join(["local", role, *([organization] if organization else [])])
+    person = Actor(
+        subject=subject or default_subject,
+        name=name or Role(role).label + (f", {organization}" if organization else ""),
+        role=Role(role),
+        municipality=municipality,
+        organization=organization,
+    )
+    try:
+        secret = registry.issue_sign_in_link(person, ttl=dt.timedelta(minutes=ttl))
+    except PlanRegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    return f"{base_url.rstrip('/')}/inloggning/lank/{secret}"
 
 
 @main.group("api-keys")

@@ -21,6 +21,7 @@ from planregistry.usecases.decisions import DecisionUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
 from planregistry.usecases.reviews import ReviewUseCases
+from planregistry.usecases.web_sessions import WebSessionUseCases
 
 DATABASE_URL_ENV = "PLANREGISTRY_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///planregistry.sqlite3"
@@ -42,6 +43,7 @@ class Registry(
     ComparisonUseCases,
     ApiKeyUseCases,
     AuditUseCases,
+    WebSessionUseCases,
 ):
     """The registry of local action plans, over one database.
 

@@ -384,6 +384,8 @@ def _route_table() -> tuple[set[tuple[str, str, Action]], set[tuple[str, str]]]:
     protected: set[tuple[str, str, Action]] = set()
     public: set[tuple[str, str]] = set()
     for path, handler in route_handlers(app):
+        if not path.startswith("/api/"):
+            continue  # the web views' pages: tests/web/test_page_access.py
         for method in handler.http_methods:
             if is_public(handler):
                 public.add((method, path))

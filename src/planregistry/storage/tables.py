@@ -316,3 +316,49 @@ class ApiKeyRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     created_by: Mapped[str] = mapped_column(String(300))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class SignInLinkRow(Base):
+    """A one-time sign-in link for the web views; only a hash of its secret is stored."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE")
+    )
+    organization_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    used_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser; the cookie holds a secret whose hash is the id.
+
+    Kept in the database so that any server process can read it and signing out (or
+    revoking it here) ends it at once.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE")
+    )
+    organization_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
