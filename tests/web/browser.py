@@ -1,0 +1,125 @@
+"""The browser-test harness: a real `planregistry serve`, Debian's Chromium, axe-core.
+
+The server runs as a separate process on a free loopback port over a temporary SQLite
+database with the demo data; the tests reach into the same database through the
+library for what a person cannot do from the pages (a committee's decision recorded by
+a district, one-time sign-in links).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from planregistry import Actor, Registry, Role
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_VERSION = "4.11.0"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA: what Swedish public-sector law requires.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SECRET = "planregistry-browser-tests-" + "s" * 32
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def served(database_url: str, workdir: Path) -> Iterator[str]:
+    """`planregistry serve` on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PLANREGISTRY_DATABASE_URL": database_url,
+        "PLANREGISTRY_JWT_SECRET": SECRET,
+    }
+    log = (workdir / "server.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "planregistry"), "serve", "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"Servern startade inte:\n{(workdir / 'server.log').read_text()}"
+                )
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("Servern svarade inte inom 60 sekunder.")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def person(role: str, organization: str | None = None) -> Actor:
+    names = {
+        "central": "Central samordnare",
+        "coordinator": "Samordnare",
+        "reader": "Läsare",
+    }
+    return Actor(
+        subject=f"browser-{role}" + (f"-{organization}" if organization else ""),
+        name=names[role],
+        role=Role(role),
+        municipality="stockholm",
+        organization=organization,
+    )
+
+
+def sign_in(page: Any, base: str, registry: Registry, role: str, org: str | None = None) -> None:
+    """Sign the browser in as a person does: open a one-time link, press the button."""
+    secret = registry.issue_sign_in_link(person(role, org))
+    page.goto(f"{base}/inloggning/lank/{secret}")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now.
+
+    The engine is evaluated through the DevTools protocol, which the page's strict
+    Content-Security-Policy does not govern; the page itself loads no inline script.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, help: v.help, impact: v.impact, "
+        "nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))",
+        AXE_TAGS,
+    )
+    return list(result)
+
+
+def assert_accessible(page: Any) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core ({page.url}): {violations}"
