@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException, NotAuthorizedException
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
@@ -35,6 +35,7 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A query parameter of a page: text within reason, absent when empty.
 Query = Annotated[str | None, QueryParameter(max_length=500)]
 QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+LinkSecret = Annotated[str, PathParameter(min_length=1, max_length=200)]
 
 MONTHS = (
     "januari",

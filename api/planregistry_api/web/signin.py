@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from planregistry.domain.policy import Action
 from planregistry_api.access import PUBLIC, requires
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.web.pages import SIGN_IN_PATH, Query, page
+from planregistry_api.web.pages import SIGN_IN_PATH, LinkSecret, Query, page
 from planregistry_api.web.session import (
     COOKIE,
     CSRF_EXEMPT,
@@ -51,7 +51,7 @@ class SignInController(Controller):
         )
 
     @get("/lank/{secret:str}", opt=PUBLIC, sync_to_thread=False, name="web:link")
-    def link(self, request: Request[Any, Any, Any], secret: str) -> Template:
+    def link(self, request: Request[Any, Any, Any], secret: LinkSecret) -> Template:
         return page(request, "signin/link.html", title="Logga in", secret=secret)
 
     @post(
@@ -61,7 +61,7 @@ class SignInController(Controller):
         name="web:redeem-link",
     )
     async def redeem(
-        self, request: Request[Any, Any, Any], registry: RegistryDep, secret: str
+        self, request: Request[Any, Any, Any], registry: RegistryDep, secret: LinkSecret
     ) -> Template | Redirect:
         session = await sync_to_thread(registry.redeem_sign_in_link, secret)
         if session is None:

@@ -1,0 +1,145 @@
+"""The pages' access rules over HTTP, without a browser: sessions, CSRF, 403 and 404.
+
+The decisions themselves are the library's (tests/test_access.py and the API's
+matrix); these prove the pages pass the signed-in person on and answer as pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from planregistry import Registry
+from planregistry_api import create_app
+from tests.api.support import KEYS
+from tests.web.browser import person
+
+PAGES = ["/", "/organisationer", "/organisationer/bromma", "/revisioner/1", "/logg"]
+
+
+@pytest.fixture
+def app(demo_registry: Registry) -> Litestar:
+    return create_app(demo_registry, keys=KEYS)
+
+
+@pytest.fixture
+def web(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app, base_url="https://testserver.local") as client:
+        yield client
+
+
+def sign_in(
+    client: TestClient[Litestar], registry: Registry, role: str, org: str | None = None
+) -> str:
+    """Sign in by link; returns the session's CSRF token, as every form carries it."""
+    secret = registry.issue_sign_in_link(person(role, org))
+    answer = client.post(f"/inloggning/lank/{secret}", follow_redirects=False)
+    assert answer.status_code == 303
+    page = client.get("/organisationer").text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_without_a_session_every_page_sends_the_person_to_sign_in(web, path: str) -> None:
+    answer = web.get(path, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/inloggning?nasta=")
+
+
+def test_the_session_cookie_is_http_only_lax_and_secure_over_tls(web, demo_registry) -> None:
+    secret = demo_registry.issue_sign_in_link(person("central"))
+    answer = web.post(f"/inloggning/lank/{secret}", follow_redirects=False)
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
+
+
+def test_pages_are_sent_with_a_strict_policy_and_never_cached(web, demo_registry) -> None:
+    sign_in(web, demo_registry, "central")
+    answer = web.get("/")
+    assert answer.status_code == 200
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["content-type"].startswith("text/html")
+
+
+def test_a_session_is_not_a_credential_for_the_api(web, demo_registry) -> None:
+    sign_in(web, demo_registry, "central")
+    assert web.get("/api/v1/organizations").status_code == 401
+
+
+def test_what_the_library_hides_is_a_404_page(web, demo_registry) -> None:
+    sign_in(web, demo_registry, "coordinator", "bromma")
+    (plan,) = demo_registry.list_plans("hasselby-vallingby")
+    for path in ["/organisationer/hasselby-vallingby", f"/revisioner/{plan.revisions[0].id}"]:
+        answer = web.get(path)
+        assert answer.status_code == 404
+        assert "Sidan finns inte" in answer.text
+
+
+def test_what_the_library_refuses_is_a_403_page_and_changes_nothing(web, demo_registry) -> None:
+    token = sign_in(web, demo_registry, "reader")
+    assert web.get("/logg").status_code == 403
+    (plan,) = demo_registry.list_plans("hasselby-vallingby")
+    revision_id = plan.revisions[0].id
+    answer = web.post(
+        f"/revisioner/{revision_id}/granskning",
+        data={"csrf_token": token, "aterkoppling": "Bra."},
+    )
+    assert answer.status_code == 403
+    assert "Du får inte göra detta" in answer.text
+    assert list(demo_registry.list_reviews(revision_id)) == []
+
+
+def test_a_form_without_the_sessions_token_is_refused(web, demo_registry) -> None:
+    sign_in(web, demo_registry, "central")
+    (plan,) = demo_registry.list_plans("hasselby-vallingby")
+    revision_id = plan.revisions[0].id
+    for data in ({"aterkoppling": "Bra."}, {"aterkoppling": "Bra.", "csrf_token": "fel"}):
+        answer = web.post(f"/revisioner/{revision_id}/granskning", data=data)
+        assert answer.status_code == 403
+        assert "Formuläret kunde inte skickas" in answer.text
+    assert list(demo_registry.list_reviews(revision_id)) == []
+
+
+def test_signing_out_revokes_the_cookie_everywhere(web, app, demo_registry) -> None:
+    token = sign_in(web, demo_registry, "central")
+    cookie = web.cookies["planregistry_session"]
+    answer = web.post("/utloggning", data={"csrf_token": token}, follow_redirects=False)
+    assert answer.status_code == 303
+    with TestClient(app, base_url="https://testserver.local") as other:
+        other.cookies.set("planregistry_session", cookie)
+        assert other.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_decision_from_the_page_is_the_librarys_decision(web, demo_registry) -> None:
+    token = sign_in(web, demo_registry, "central")
+    (plan,) = demo_registry.list_plans("hasselby-vallingby")
+    revision = demo_registry.get_revision(plan.revisions[0].id)
+    today = demo_registry.today().isoformat()
+    demo_registry.record_decision(
+        revision.id, {"body": "committee", "outcome": "approved", "decided_on": today}
+    )
+    form = {
+        "csrf_token": token,
+        "version": str(revision.version),  # read before the committee's decision: stale
+        "utfall": "approved",
+        "beslutsdatum": today,
+    }
+    answer = web.post(f"/revisioner/{revision.id}/beslut", data=form)
+    assert answer.status_code == 409
+    assert "Versionen har ändrats sedan du öppnade sidan" in answer.text
+    form["version"] = str(demo_registry.get_revision(revision.id).version)
+    answer = web.post(f"/revisioner/{revision.id}/beslut", data=form, follow_redirects=False)
+    assert answer.status_code == 303
+    after = demo_registry.get_revision(revision.id)
+    assert after.status.value == "approved"
+    assert after.decisions[-1].decided_on == dt.date.fromisoformat(today)
+    assert after.decisions[-1].recorded_by == "Central samordnare"
