@@ -278,3 +278,36 @@ def test_pages_carry_a_strict_content_security_policy(page, site: Site) -> None:
     policy = answer.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert SECRET not in answer.text()
+
+
+def test_comparisons_are_charts_with_their_table_and_downloads(page, site: Site) -> None:
+    sign_in(page, site.base, site.registry, "central")
+    page.goto("/")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Jämförelser").click()
+    assert_accessible(page)
+    for title in ["Aktivitetstäckning", "Samverkanspartner", "Lägesbilder"]:
+        page.get_by_role("link", name=title).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        chart = page.get_by_role("img", name=re.compile("Stapeldiagram"))
+        expect(chart).to_be_visible()
+        assert page.evaluate("Chart.getChart(document.querySelector('canvas')) !== undefined")
+        expect(page.get_by_role("table")).to_be_visible()
+        assert_accessible(page)
+        page.go_back()
+
+    page.goto("/jamforelser/tackning?typ=district")
+    table = page.get_by_role("table", name="Aktiviteter per nivå och organisation")
+    row = table.get_by_role("row", name=re.compile("Hässelby-Vällingby"))
+    expect(row.get_by_role("cell").last).to_have_text("14")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Ladda ner som CSV")).click()
+    assert download.value.suggested_filename.startswith("jamforelse-coverage-")
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith("\ufeff".encode()) and "Hässelby".encode() in content
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Ladda ner som Excel")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+    page.goto("/jamforelser/uppfoljning")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning")
+    assert_accessible(page)

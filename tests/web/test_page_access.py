@@ -19,7 +19,15 @@ from planregistry_api import create_app
 from tests.api.support import KEYS
 from tests.web.browser import person
 
-PAGES = ["/", "/organisationer", "/organisationer/bromma", "/revisioner/1", "/logg"]
+PAGES = [
+    "/",
+    "/organisationer",
+    "/organisationer/bromma",
+    "/revisioner/1",
+    "/logg",
+    "/jamforelser/tackning",
+    "/jamforelser/tackning/csv",
+]
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from litestar.types import Message, Scope
 from planregistry_api.access import PUBLIC
 from planregistry_api.web.audit import AuditController
 from planregistry_api.web.board import BoardController
+from planregistry_api.web.comparisons import ComparisonPagesController
 from planregistry_api.web.organisations import OrganisationController
 from planregistry_api.web.pages import EXCEPTION_HANDLERS, STATIC, STATIC_PATH, template_config
 from planregistry_api.web.revisions import RevisionController
@@ -51,6 +52,7 @@ def web_router() -> _Router:
             OrganisationController,
             RevisionController,
             AuditController,
+            ComparisonPagesController,
             SignInController,
             SignOutController,
             create_static_files_router(
