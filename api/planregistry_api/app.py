@@ -33,13 +33,27 @@ from planregistry_api.token_keys import (
     AuthConfigurationError,
     TokenKeys,
 )
-from planregistry_api.web import OUTSIDE_API, page_headers, template_config, web_router
+from planregistry_api.web import (
+    OUTSIDE_API,
+    OidcSettings,
+    page_headers,
+    template_config,
+    web_router,
+    web_state,
+)
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(registry: Registry | None = None, *, keys: TokenKeys | None = None) -> Litestar:
+def create_app(
+    registry: Registry | None = None,
+    *,
+    keys: TokenKeys | None = None,
+    oidc: OidcSettings | None = None,
+) -> Litestar:
+    """The app; `oidc` (else `PLANREGISTRY_OIDC_*`) turns on OpenID Connect for the pages."""
     keys = keys or TokenKeys.from_env()
+    oidc = oidc or OidcSettings.from_env()
     if keys is None:
         raise AuthConfigurationError(
             f"Ingen nyckel att verifiera token med: ange {JWT_SECRET_ENV}, "
@@ -60,7 +74,7 @@ def create_app(registry: Registry | None = None, *, keys: TokenKeys | None = Non
             "registry": Provide(provide_registry, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
-        state=State({REGISTRY_STATE_KEY: registry}),
+        state=State({REGISTRY_STATE_KEY: registry, **web_state(oidc)}),
         exception_handlers=EXCEPTION_HANDLERS,
         on_app_init=[auth.on_app_init],
         guards=[require_actor],

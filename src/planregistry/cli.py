@@ -84,6 +84,7 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
 
     url = _url(ctx)
     keys, local_path = _token_keys(url)
+    _check_oidc_settings()
     if with_demo:
         from planregistry.defaults.demo import load_demo
 
@@ -117,6 +118,17 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
         workers=workers,
         factory=True,
     ).serve()
+
+
+def _check_oidc_settings() -> None:
+    """Refuse to start on missing or inconsistent PLANREGISTRY_OIDC_* settings."""
+    from planregistry_api.token_keys import AuthConfigurationError
+    from planregistry_api.web.oidc import OidcSettings
+
+    try:
+        OidcSettings.from_env()
+    except AuthConfigurationError as exc:
+        raise click.ClickException(exc.detail) from None
 
 
 def _token_keys(url: str) -> tuple[TokenKeys, Path | None]:

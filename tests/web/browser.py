@@ -37,13 +37,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str, workdir: Path) -> Iterator[str]:
+def served(
+    database_url: str,
+    workdir: Path,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
     """`planregistry serve` on a free loopback port; yields its base URL."""
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "PLANREGISTRY_DATABASE_URL": database_url,
         "PLANREGISTRY_JWT_SECRET": SECRET,
+        **(env or {}),
     }
     log = (workdir / "server.log").open("wb")
     process = subprocess.Popen(

@@ -24,6 +24,7 @@ from planregistry_api.access import PUBLIC
 from planregistry_api.web.audit import AuditController
 from planregistry_api.web.board import BoardController
 from planregistry_api.web.comparisons import ComparisonPagesController
+from planregistry_api.web.oidc import OIDC_STATE_KEY, OidcClient, OidcController, OidcSettings
 from planregistry_api.web.organisations import OrganisationController
 from planregistry_api.web.pages import EXCEPTION_HANDLERS, STATIC, STATIC_PATH, template_config
 from planregistry_api.web.revisions import RevisionController
@@ -55,6 +56,7 @@ def web_router() -> _Router:
             ComparisonPagesController,
             SignInController,
             SignOutController,
+            OidcController,
             create_static_files_router(
                 path=STATIC_PATH,
                 directories=[STATIC],
@@ -84,4 +86,17 @@ async def page_headers(message: Message, scope: Scope) -> None:
         headers["Cache-Control"] = "public, max-age=86400"
 
 
-__all__ = ["OUTSIDE_API", "PAGE_CSP", "page_headers", "template_config", "web_router"]
+def web_state(oidc: OidcSettings | None) -> dict[str, object]:
+    """What the pages keep in the app's state: the OIDC client, when configured."""
+    return {OIDC_STATE_KEY: OidcClient(oidc) if oidc is not None else None}
+
+
+__all__ = [
+    "OUTSIDE_API",
+    "PAGE_CSP",
+    "OidcSettings",
+    "page_headers",
+    "template_config",
+    "web_router",
+    "web_state",
+]

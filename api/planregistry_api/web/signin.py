@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from planregistry.domain.policy import Action
 from planregistry_api.access import PUBLIC, requires
 from planregistry_api.dependencies import RegistryDep
+from planregistry_api.web.oidc import OIDC_STATE_KEY
 from planregistry_api.web.pages import SIGN_IN_PATH, LinkSecret, Query, page
 from planregistry_api.web.session import (
     COOKIE,
@@ -41,7 +42,7 @@ class SignInController(Controller):
 
     @get("/", opt=PUBLIC, sync_to_thread=False, name="web:sign-in")
     def sign_in(self, request: Request[Any, Any, Any], nasta: Query = None) -> Template:
-        oidc = request.app.state.get("oidc")
+        oidc = request.app.state.get(OIDC_STATE_KEY)
         return page(
             request,
             "signin/index.html",
