@@ -38,9 +38,11 @@ def main(target: Path) -> None:
                     "web-organisation.png": "/organisationer/hasselby-vallingby",
                     "web-revision.png": f"/revisioner/{revision_id}#aktiviteter",
                     "web-beslut.png": f"/revisioner/{revision_id}#beslut",
+                    "web-jamforelse.png": "/jamforelser/lagesbild",
                 }
                 for name, path in shots.items():
                     page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
                     page.screenshot(path=str(target / name))
                 browser.close()
 
