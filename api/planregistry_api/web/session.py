@@ -72,7 +72,12 @@ async def check_csrf(request: Request[Any, Any, Any]) -> None:
 
 
 def is_tls(request: Request[Any, Any, Any]) -> bool:
-    return request.url.scheme == "https"
+    """Served over TLS, here or at a proxy in front (which says so in X-Forwarded-Proto).
+
+    Trusting the header is safe here: a client that sends it only makes its own cookie
+    Secure."""
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
 
 
 def session_cookie(request: Request[Any, Any, Any], session: WebSession) -> Cookie:
