@@ -295,7 +295,15 @@ def schemas_command(check: bool, directory: Path) -> None:
 )
 @click.pass_context
 def export_command(ctx: click.Context, output: Path | None) -> None:
-    """Write the whole registry as one JSON document."""
+    """Write the whole registry as one JSON document: the backup.
+
+    It holds every municipality, programme, organisation, plan, revision (sections,
+    situation picture, activities, decisions), follow-up and review, the API keys (as
+    the SHA-256 hashes of their secrets, never the secrets) and the whole audit trail,
+    ids, versions and timestamps included. `planregistry import` restores it into an
+    empty database; exporting again gives the same document. It contains personal data
+    and confidential situation pictures: keep it as safe as the database.
+    """
     with Registry.open(_url(ctx)) as registry:
         data = registry.export_json()
     if output is None:
@@ -308,7 +316,11 @@ def export_command(ctx: click.Context, output: Path | None) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def import_command(ctx: click.Context, source: Path) -> None:
-    """Restore an exported document into an empty (migrated) database."""
+    """Restore an exported document (see `export`) into an empty database.
+
+    The audit trail and the API keys come back as they were: keys issued before the
+    backup keep working.
+    """
     with Registry.open(_url(ctx)) as registry:
         registry.import_json(source.read_bytes())
     click.echo(f"{source} är importerad.")
