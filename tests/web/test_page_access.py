@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from markupsafe import escape
 
 from planregistry import Registry
 from planregistry_api import create_app
@@ -151,3 +152,27 @@ def test_a_decision_from_the_page_is_the_librarys_decision(web, demo_registry) -
     assert after.status.value == "approved"
     assert after.decisions[-1].decided_on == dt.date.fromisoformat(today)
     assert after.decisions[-1].recorded_by == "Central samordnare"
+
+
+def test_the_changes_page_says_in_swedish_what_a_new_revision_changed(web, demo_registry) -> None:
+    sign_in(web, demo_registry, "central")
+    (plan,) = demo_registry.list_plans("hasselby-vallingby")
+    first = plan.revisions[0].id
+    today = demo_registry.today().isoformat()
+    for body in ("committee", "city_executive_board"):
+        demo_registry.record_decision(
+            first, {"body": body, "outcome": "approved", "decided_on": today}
+        )
+    second = demo_registry.create_revision(
+        plan.id, {"label": "Vers. 2, reviderad 2027", "cycle_year": 2027}
+    )
+    demo_registry.put_section(
+        second.id, "collaboration", {"heading": "Samverkan", "body": "Ny text om samverkan."}
+    )
+    expected = demo_registry.diff_revisions(first, second.id).changelog
+    assert expected
+    answer = web.get(f"/revisioner/{second.id}/andringar", params={"mot": first})
+    assert answer.status_code == 200
+    assert "Ändringar i version 2 jämfört med version 1" in answer.text
+    for line in expected:
+        assert str(escape(line)) in answer.text

@@ -45,8 +45,9 @@ PAGE_CSP = (
 
 
 def web_router() -> _Router:
-    """Every page, with the session middleware, the CSRF check and the error pages."""
-    return Router(
+    """Every page, with the session middleware, the CSRF check and the error pages; and
+    the static assets beside them (no session is looked up for a stylesheet)."""
+    pages = Router(
         path="/",
         route_handlers=[
             BoardController,
@@ -57,19 +58,19 @@ def web_router() -> _Router:
             SignInController,
             SignOutController,
             OidcController,
-            create_static_files_router(
-                path=STATIC_PATH,
-                directories=[STATIC],
-                opt=PUBLIC,
-                include_in_schema=False,
-                cache_control=None,
-            ),
         ],
         middleware=[WebSessionMiddleware()],
         before_request=check_csrf,
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=False,
     )
+    assets = create_static_files_router(
+        path=STATIC_PATH,
+        directories=[STATIC],
+        opt=PUBLIC,
+        include_in_schema=False,
+    )
+    return Router(path="/", route_handlers=[pages, assets], include_in_schema=False)
 
 
 async def page_headers(message: Message, scope: Scope) -> None:
