@@ -439,12 +439,22 @@ def test_authorising_costs_no_extra_statement(world: World) -> None:
     assert counter.count == 1
 
 
+# The steps that find out who is acting: an API key, a sign-in link, a browser session.
+AUTHENTICATION = {
+    "authenticate_api_key",
+    "redeem_sign_in_link",
+    "start_web_session",
+    "web_session",
+    "end_web_session",
+}
+
+
 def test_every_use_case_takes_the_actor() -> None:
-    """A new public method of `Registry` joins the policy by taking `actor=`; the one
-    exception is the step that finds out who the actor is."""
+    """A new public method of `Registry` joins the policy by taking `actor=`; the
+    exceptions are the steps that find out who the actor is (API keys, web sign-in)."""
     lacking = []
     for name, method in inspect.getmembers(Registry, inspect.isfunction):
-        if name.startswith("_") or name in {"now", "today", "close", "authenticate_api_key"}:
+        if name.startswith("_") or name in {"now", "today", "close", *AUTHENTICATION}:
             continue
         actor = inspect.signature(method).parameters.get("actor")
         if actor is None or actor.kind is not actor.KEYWORD_ONLY or actor.default is not SYSTEM:
@@ -458,7 +468,9 @@ def test_every_use_case_takes_the_actor() -> None:
         "now",
         "today",
         "close",
-        "authenticate_api_key",
+        *AUTHENTICATION,
+        # Exercised in tests/web/test_sessions.py.
+        "issue_sign_in_link",
         # Exercised in tests/test_access.py's list tests and tests/test_api_keys.py.
         "list_organizations",
         "list_municipalities",
