@@ -47,7 +47,7 @@ def committee_approves(registry: Registry, revision_id: int) -> None:
         {
             "body": "committee",
             "outcome": "approved",
-            "decided_on": dt.date.today().isoformat(),
+            "decided_on": dt.datetime.now(dt.UTC).date().isoformat(),
             "case_number": "1.2.3-100/2026",
             "minutes_ref": "§ 7",
         },

@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from tests.web.browser import SECRET, assert_accessible, sign_in
 from tests.web.conftest import Site, awaiting_board, committee_approves
 
-TODAY = dt.date.today().isoformat()
+# The server decides by its UTC clock whether a decision date lies in the future.
+TODAY = dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _board_row(page, name: str):
