@@ -132,6 +132,7 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
     from granian.server import Server
 
     click.echo(f"planregistry lyssnar på http://{host}:{port}/api/v1 (OpenAPI: /api/v1/schema)")
+    click.echo(f"Webbvyerna: http://{host}:{port}/")
     click.echo(
         f"Token verifieras med: {keys.describe}" + (f" ({local_path})" if local_path else "")
     )
@@ -160,7 +161,7 @@ def _check_oidc_settings() -> None:
     try:
         OidcSettings.from_env()
     except AuthConfigurationError as exc:
-        raise click.ClickException(exc.detail) from None
+        raise CommandFailed(exc.detail) from None
 
 
 def _token_keys(url: str) -> tuple[TokenKeys, Path | None]:
@@ -293,7 +294,7 @@ def login_link_command(
     """Print a one-time sign-in link for the web views (local use)."""
     if role == "coordinator" and organization is None:
         raise click.UsageError("--org krävs för rollen coordinator.")
-    with Registry.open(_url(ctx)) as registry:
+    with _registry(ctx) as registry:
         click.echo(
             _login_link(registry, base_url, role, organization, municipality, subject, name, ttl)
         )
@@ -322,10 +323,7 @@ def _login_link(
         municipality=municipality,
         organization=organization,
     )
-    try:
-        secret = registry.issue_sign_in_link(person, ttl=dt.timedelta(minutes=ttl))
-    except PlanRegistryError as exc:
-        raise click.ClickException(str(exc)) from None
+    secret = registry.issue_sign_in_link(person, ttl=dt.timedelta(minutes=ttl))
     return f"{base_url.rstrip('/')}/inloggning/lank/{secret}"
 
 
