@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.web.browser import SECRET, assert_accessible, sign_in
+from tests.web.browser import assert_accessible, sign_in
 from tests.web.conftest import Site, awaiting_board, committee_approves
 
 # The server decides by its UTC clock whether a decision date lies in the future.
@@ -278,7 +278,6 @@ def test_pages_carry_a_strict_content_security_policy(page, site: Site) -> None:
     answer = page.request.get("/inloggning")
     policy = answer.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-    assert SECRET not in answer.text()
 
 
 def test_comparisons_are_charts_with_their_table_and_downloads(page, site: Site) -> None:

@@ -79,6 +79,22 @@ def test_pages_are_sent_with_a_strict_policy_and_never_cached(web, demo_registry
     assert answer.headers["content-type"].startswith("text/html")
 
 
+def test_pages_hold_no_inline_script_or_style(web, demo_registry) -> None:
+    """What the strict policy would block anyway: data blocks only, assets by URL."""
+    sign_in(web, demo_registry, "central")
+    for path in [
+        "/",
+        "/organisationer/hasselby-vallingby",
+        "/revisioner/1",
+        "/jamforelser/partner",
+    ]:
+        text = web.get(path).text
+        assert " style=" not in text and "<style" not in text
+        scripts = re.findall(r"<script([^>]*)>", text)
+        assert all("src=" in a or 'type="application/json"' in a for a in scripts), scripts
+        assert not re.search(r" on[a-z]+=", text)
+
+
 def test_a_session_is_not_a_credential_for_the_api(web, demo_registry) -> None:
     sign_in(web, demo_registry, "central")
     assert web.get("/api/v1/organizations").status_code == 401
