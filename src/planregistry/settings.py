@@ -11,6 +11,7 @@ check in `check()` and its own line in the same shape.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +23,14 @@ if TYPE_CHECKING:
 
     from planregistry_api.token_keys import TokenKeys
 
-DATABASE_SETTING = "PLANREGISTRY_DATABASE_URL (--database-url)"
+DATABASE_URL_ENV = "PLANREGISTRY_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///planregistry.sqlite3"
+DATABASE_SETTING = f"{DATABASE_URL_ENV} (--database-url)"
 _BACKENDS = ("sqlite", "postgresql")
+
+
+def database_url_from_env() -> str:
+    return os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,10 @@ def database_engine(url: str) -> Engine:
 
 
 def _token_keys(database_url: str) -> tuple[TokenKeys, Path | None]:
-    from planregistry_api.token_keys import AuthConfigurationError, keys_for_local_use
+    from planregistry_api.token_keys import keys_for_local_use
 
     try:
-        return keys_for_local_use(database_url)
-    except AuthConfigurationError as exc:
-        raise ConfigurationError(None, " ".join(exc.detail.split())) from None
+        return keys_for_local_use(database_url)  # AuthConfigurationError names the setting
     except OSError as exc:  # the local secret file beside the database
         raise ConfigurationError(
             "PLANREGISTRY_JWT_SECRET", f"ingen angiven, och den lokala hemligheten: {exc}"
