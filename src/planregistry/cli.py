@@ -79,8 +79,10 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context, revision: str) -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
+    from planregistry import settings
     from planregistry.storage import migrations
 
+    settings.database_engine(_url(ctx)).dispose()  # a bad URL is one line, not a traceback
     migrations.upgrade(_url(ctx), revision)
     click.echo(f"Databasen är uppgraderad till {revision}.")
 
@@ -90,8 +92,10 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 @click.pass_context
 def db_downgrade(ctx: click.Context, revision: str) -> None:
     """Revert the migrations down to REVISION ('base' empties the database)."""
+    from planregistry import settings
     from planregistry.storage import migrations
 
+    settings.database_engine(_url(ctx)).dispose()
     migrations.downgrade(_url(ctx), revision)
     click.echo(f"Databasen är nedgraderad till {revision}.")
 
