@@ -17,6 +17,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from planregistry import Registry
+from planregistry_api import access_log
 from planregistry_api.access import check_route_policies, require_actor
 from planregistry_api.auth import provide_actor, security_config
 from planregistry_api.bodies import check_body_strictly
@@ -72,4 +73,8 @@ def create_app(registry: Registry | None = None, *, keys: TokenKeys | None = Non
         if owned:
             registry.close()
         raise
+    if access_log.enabled():
+        access_log.configure()
+        # Around the whole handler (routing, authentication, errors): every answer is logged.
+        app.asgi_handler = access_log.logged(app.asgi_handler)
     return app

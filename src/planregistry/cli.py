@@ -122,8 +122,16 @@ def demo(ctx: click.Context) -> None:
     type=click.IntRange(min=1),
     help="Server processes; each has its own connection pool (see README, several processes).",
 )
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="One JSON line per request on stderr (PLANREGISTRY_ACCESS_LOG=off turns it off too).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, with_demo: bool, workers: int, access_log: bool
+) -> None:
     """Run the HTTP API (granian, loopback by default).
 
     Tokens are verified with PLANREGISTRY_JWT_SECRET, PLANREGISTRY_JWT_PUBLIC_KEY or
@@ -148,6 +156,8 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
 
             load_demo(registry)
     os.environ[DATABASE_URL_ENV] = url
+    if not access_log:
+        os.environ["PLANREGISTRY_ACCESS_LOG"] = "off"  # read by the workers' create_app
     if local_path is not None and keys.secret is not None:
         from planregistry_api.token_keys import JWT_SECRET_ENV
 
