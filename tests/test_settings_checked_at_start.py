@@ -92,3 +92,15 @@ def test_bad_token_keys_are_one_line_naming_the_setting(
     monkeypatch.setenv(JWKS_FILE_ENV, str(tmp_path / "keys.json"))
     line = refused("--database-url", ready_url, *command)
     assert JWKS_FILE_ENV in line and "inte JSON" in line
+
+
+def test_a_bad_pool_size_is_one_line_naming_the_setting(
+    ready_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for value in ("många", "0", "-3"):
+        monkeypatch.setenv("PLANREGISTRY_DB_POOL_SIZE", value)
+        line = refused("--database-url", ready_url, "serve")
+        assert "PLANREGISTRY_DB_POOL_SIZE" in line and "heltal" in line
+    monkeypatch.setenv("PLANREGISTRY_DB_POOL_SIZE", "3")
+    result = CliRunner().invoke(main, ["--database-url", ready_url, "api-keys", "list"])
+    assert result.exit_code == 0, result.output
