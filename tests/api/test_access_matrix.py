@@ -369,9 +369,8 @@ PUBLIC_EXERCISES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/api/v1/health"): ("/api/v1/health", 200),
     ("GET", "/api/v1/schema"): ("/api/v1/schema", 200),
     ("GET", "/api/v1/schema/swagger"): ("/api/v1/schema/swagger", 200),
-    ("GET", "/api/v1/schema/redoc"): ("/api/v1/schema/redoc", 200),
     ("GET", "/api/v1/schema/openapi.json"): ("/api/v1/schema/openapi.json", 200),
-    ("GET", "/api/v1/schema/oauth2-redirect.html"): ("/api/v1/schema/oauth2-redirect.html", 200),
+    ("GET", "/api/v1/schema/assets/{name:str}"): ("/api/v1/schema/assets/docs.js", 200),
     ("GET", "/api/v1/schema/{path:str}"): ("/api/v1/schema/nothing-here", 404),
 }
 
