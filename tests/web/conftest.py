@@ -1,8 +1,8 @@
 """Browser fixtures: one served demo registry per module, Chromium, a page per test.
 
-Browser tests need Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it);
-without it they are skipped with a message saying so (with
-`PLANREGISTRY_REQUIRE_BROWSER=1`, set by `.ci/run`, they fail instead).
+Browser tests need Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it when
+missing); without it they are skipped with a message saying so (with
+`PLANREGISTRY_REQUIRE_BROWSER=1` they fail instead).
 """
 
 from __future__ import annotations

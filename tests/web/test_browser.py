@@ -221,14 +221,28 @@ def test_a_reader_sees_no_forms_and_a_post_is_refused(page, site: Site) -> None:
 
 
 def test_a_coordinator_is_home_at_its_organisation_and_others_are_hidden(page, site: Site) -> None:
+    site.registry.create_municipality({"id": "goteborg", "name": "Göteborgs stad"})
+    site.registry.create_organization(
+        {
+            "id": "angered",
+            "name": "Angereds stadsdelsförvaltning",
+            "kind": "district",
+            "committee": "Angereds stadsdelsnämnd",
+            "municipality": "goteborg",
+        }
+    )
     sign_in(page, site.base, site.registry, "coordinator", "hasselby-vallingby")
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/organisationer/hasselby-vallingby$"))
-    page.goto("/organisationer/bromma")
+    # Another municipality's organisation is not there at all for a Stockholm coordinator.
+    page.goto("/organisationer/angered")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
     assert_accessible(page)
-    answer = page.request.get("/organisationer/bromma")
-    assert answer.status == 404
+    assert page.request.get("/organisationer/angered").status == 404
+    # Another Stockholm district is known, but its plans are not this coordinator's.
+    page.goto("/organisationer/bromma")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du får inte göra detta")
+    assert page.request.get("/organisationer/bromma").status == 403
 
 
 def test_keyboard_alone_reaches_a_revision_and_saves_a_review(page, site: Site) -> None:

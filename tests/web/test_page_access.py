@@ -101,12 +101,24 @@ def test_a_session_is_not_a_credential_for_the_api(web, demo_registry) -> None:
 
 
 def test_what_the_library_hides_is_a_404_page(web, demo_registry) -> None:
-    sign_in(web, demo_registry, "coordinator", "bromma")
-    (plan,) = demo_registry.list_plans("hasselby-vallingby")
-    for path in ["/organisationer/hasselby-vallingby", f"/revisioner/{plan.revisions[0].id}"]:
+    demo_registry.create_municipality({"id": "goteborg", "name": "Göteborgs stad"})
+    demo_registry.create_organization(
+        {
+            "id": "angered",
+            "name": "Angereds stadsdelsförvaltning",
+            "kind": "district",
+            "committee": "Angereds stadsdelsnämnd",
+            "municipality": "goteborg",
+        }
+    )
+    plan = demo_registry.create_plan("angered", {"programme_id": "vbe"})
+    revision = demo_registry.create_revision(plan.id, {"label": "Plan 2026", "cycle_year": 2026})
+    sign_in(web, demo_registry, "central")
+    for path in ["/organisationer/angered", f"/revisioner/{revision.id}"]:
         answer = web.get(path)
         assert answer.status_code == 404
         assert "Sidan finns inte" in answer.text
+    assert "Angered" not in web.get("/").text
 
 
 def test_what_the_library_refuses_is_a_403_page_and_changes_nothing(web, demo_registry) -> None:
