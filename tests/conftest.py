@@ -1,5 +1,13 @@
 """Fixtures: a real, migrated database per test, on SQLite and on PostgreSQL.
 
+Each test gets a database of its own, copied from a template that is migrated once per
+test process (each pytest-xdist worker has its own templates): an SQLite file copy, or
+`CREATE DATABASE … TEMPLATE` on PostgreSQL (dropped when the test ends). The demo data
+(`demo_registry`) and the access tests' world (`world`) are built once per process and
+database kind in templates of their own and copied the same way, so a test still gets
+its own, writable copy and sees nothing of another test's writes; its clock goes on
+from where the build left it, as if it had built the data itself.
+
 PostgreSQL tests use `PLANREGISTRY_TEST_POSTGRES_URL` (default: the local server,
 `postgresql+psycopg://postgres@127.0.0.1:5432/postgres`). Without a reachable server
 they are skipped with a message saying so; with `PLANREGISTRY_REQUIRE_POSTGRES=1`
@@ -8,21 +16,25 @@ they are skipped with a message saying so; with `PLANREGISTRY_REQUIRE_POSTGRES=1
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
+import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from xdist.scheduler import LoadScopeScheduling
 
 from planregistry import Registry
 from planregistry.defaults.demo import load_demo
 from planregistry.storage import migrations
-from planregistry.storage.tables import Base
 from tests.world import World, build_world
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -31,6 +43,36 @@ REQUIRE_PG = os.environ.get("PLANREGISTRY_REQUIRE_POSTGRES") == "1"
 
 # A fixed "today" keeps decision-date rules deterministic.
 TODAY = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
+
+# The example budget of the property-based runs (marker `property`): a quick one by
+# default, a larger but bounded one in CI (`.ci/run` passes `--hypothesis-profile=ci`).
+settings.register_profile("dev", max_examples=10)
+settings.register_profile("ci", max_examples=30)
+settings.load_profile("dev")
+
+
+# --- Running in parallel (pytest-xdist) ---------------------------------------------------
+
+# Tests that share a session-scoped server run in one test process, so that only one
+# process starts the servers (tests/client/conftest.py).
+SHARED_SERVER_TESTS = "tests/client/"
+
+
+class Scheduling(LoadScopeScheduling):
+    """Each test is a unit of work of its own, except the client tests: one unit."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return SHARED_SERVER_TESTS if nodeid.startswith(SHARED_SERVER_TESTS) else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Scheduling | None:
+    # Only for the default distribution (`-n` alone); `--dist …` chooses another.
+    return Scheduling(config, log) if config.getoption("dist") == "load" else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long property-based runs first, so that no process ends the run alone on one."""
+    items.sort(key=lambda item: item.get_closest_marker("property") is None)
 
 
 class Clock:
@@ -61,12 +103,20 @@ class PostgresServer:
         self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
         self.created: list[str] = []
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A new database: empty, or a copy of `template` (a URL from this server)."""
         name = f"planregistry_t_{uuid.uuid4().hex[:12]}"
+        copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
         with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
         self.created.append(name)
         return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_database(self, url: str) -> None:
+        name = make_url(url).database
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.created.remove(name)
 
     def drop_all(self) -> None:
         with self.admin.connect() as conn:
@@ -94,6 +144,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     migrations.upgrade(f"sqlite:///{path}")
+    _settle(path)
     return path
 
 
@@ -104,25 +155,118 @@ def postgres_template(postgres_server: PostgresServer) -> str:
     return url
 
 
-def _truncate(url: str) -> None:
-    engine = create_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+def _settle(path: Path) -> None:
+    """Fold SQLite's write-ahead log into the file, so that a copy of the file is whole."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, f"{wal} still holds writes"
+
+
+# --- Seeded templates ------------------------------------------------------------------
+
+Seed = Callable[[Registry], Any]
+
+# Fixtures whose data is built once per process and database kind and then copied into
+# each test's database: the fixture's name → what builds the data (as the system, with a
+# test clock). A test may use at most one of them.
+SEEDS: dict[str, Seed] = {"demo_registry": load_demo, "world": build_world}
+
+
+def seeded_fixture(name: str, seed: Seed) -> None:
+    """Register a fixture (defined by the caller) whose data `seed` builds; see SEEDS."""
+    SEEDS[name] = seed
+
+
+@dataclasses.dataclass(frozen=True)
+class Template:
+    source: str  # the SQLite file, or the PostgreSQL database's URL
+    built: Any = None  # what the seed returned
+    clock: dt.datetime = TODAY  # the clock after the seed ran
+
+
+class Templates:
+    """The migrated templates of this process, empty or seeded, and copies of them."""
+
+    def __init__(self, request: pytest.FixtureRequest, tmp: pytest.TempPathFactory) -> None:
+        self._request = request
+        self._tmp = tmp
+        self._made: dict[tuple[str, str | None], Template] = {}
+
+    def get(self, kind: str, seed: str | None = None) -> Template:
+        key = (kind, seed)
+        if key not in self._made:
+            self._made[key] = self._build(kind, seed)
+        return self._made[key]
+
+    def _build(self, kind: str, seed: str | None) -> Template:
+        if seed is None:
+            if kind == "sqlite":
+                return Template(str(self._request.getfixturevalue("sqlite_template")))
+            return Template(self._request.getfixturevalue("postgres_template"))
+        empty = self.get(kind)
+        if kind == "sqlite":
+            path = self._tmp.mktemp(f"template-{seed}") / "template.sqlite3"
+            shutil.copyfile(empty.source, path)
+            url = f"sqlite:///{path}"
+        else:
+            url = self.server.create_database(template=empty.source)
+        clock = Clock()
+        with Registry.open(url, clock=clock) as registry:
+            built = SEEDS[seed](registry)
+        if kind == "sqlite":
+            _settle(path)
+            return Template(str(path), built, clock.current)
+        return Template(url, built, clock.current)
+
+    @property
+    def server(self) -> PostgresServer:
+        server: PostgresServer = self._request.getfixturevalue("postgres_server")
+        return server
+
+    def copy(self, kind: str, template: Template, tmp_path: Path) -> str:
+        """A new database of this kind with the template's content."""
+        if kind == "sqlite":
+            path = tmp_path / f"registry-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copyfile(template.source, path)
+            return f"sqlite:///{path}"
+        return self.server.create_database(template=template.source)
+
+
+@pytest.fixture(scope="session")
+def templates(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Templates:
+    return Templates(request, tmp_path_factory)
+
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseCopy:
+    kind: str
+    url: str
+    template: Template
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "registry.sqlite3"
-        shutil.copyfile(template, path)
-        return f"sqlite:///{path}"
-    url: str = request.getfixturevalue("postgres_template")
-    _truncate(url)
-    return url
+def database(
+    request: pytest.FixtureRequest, templates: Templates, tmp_path: Path
+) -> Iterator[DatabaseCopy]:
+    """This test's own database of each kind: migrated, empty unless the test uses a
+    seeded fixture (`SEEDS`), then holding that fixture's data."""
+    seeds = [name for name in SEEDS if name in request.fixturenames]
+    assert len(seeds) <= 1, f"a test can start from one seeded fixture, not {seeds}"
+    template = templates.get(request.param, seeds[0] if seeds else None)
+    url = templates.copy(request.param, template, tmp_path)
+    yield DatabaseCopy(request.param, url, template)
+    if request.param == "postgresql":
+        templates.server.drop_database(url)
+
+
+@pytest.fixture
+def database_url(database: DatabaseCopy) -> str:
+    """A migrated database of each kind (empty, unless a seeded fixture is used too)."""
+    return database.url
 
 
 @pytest.fixture
@@ -136,9 +280,17 @@ def registry(database_url: str, clock: Clock) -> Iterator[Registry]:
         yield reg
 
 
+def seeded_data(database: DatabaseCopy, clock: Clock) -> Any:
+    """The seed's result for this test; the clock goes on from where the seed left it."""
+    clock.current = database.template.clock
+    return database.template.built
+
+
 @pytest.fixture
-def demo_registry(registry: Registry) -> Registry:
-    assert load_demo(registry)
+def demo_registry(registry: Registry, database: DatabaseCopy, clock: Clock) -> Registry:
+    """The demo data (`planregistry demo`): the programme, Stockholm's organisations and
+    the seed plan, loaded as the system."""
+    assert seeded_data(database, clock) is True  # load_demo loaded it
     return registry
 
 
@@ -164,7 +316,8 @@ class StatementCounter:
 
 
 @pytest.fixture
-def world(registry: Registry) -> World:
+def world(registry: Registry, database: DatabaseCopy, clock: Clock) -> World:
     """Stockholm (two organisations) and Göteborg (one), each with a plan in force and a
     draft; see `tests.world`."""
-    return build_world(registry)
+    built: World = seeded_data(database, clock)
+    return dataclasses.replace(built, registry=registry)

@@ -21,6 +21,7 @@ A route the matrix has no exercise for, or one without a declared policy, fails.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +47,9 @@ from planregistry_api.access import (
     is_public,
     route_handlers,
 )
+from tests.api.conftest import app_over
 from tests.api.support import ACTIVITY, KEYS, PROBLEM_BASE, bearer
+from tests.conftest import Clock, DatabaseCopy, seeded_data, seeded_fixture
 
 A = Action
 ROLES = ("central", "coordinator", "reader")
@@ -148,6 +151,17 @@ def build_world(registry: Registry) -> World:
             api_key=key.key.id,
         )
     return World(registry=registry, places=places)
+
+
+# Built once per test process and database kind, copied into each test's database.
+seeded_fixture("matrix_world", build_world)
+
+
+@pytest.fixture
+def matrix_world(registry: Registry, database: DatabaseCopy, clock: Clock) -> World:
+    """This test's own copy of the world `build_world` makes."""
+    built: World = seeded_data(database, clock)
+    return dataclasses.replace(built, registry=registry, serial=itertools.count())
 
 
 # --- How each route is exercised -----------------------------------------------------
@@ -441,12 +455,14 @@ def _audit_size(registry: Registry) -> int:
     sorted(EXERCISES, key=lambda r: (r[1], r[0], r[2])),
     ids=lambda r: " ".join((r[0], r[1], r[2].value)),
 )
-def test_route_enforces_the_policy(registry: Registry, route: tuple[str, str, Action]) -> None:
+def test_route_enforces_the_policy(
+    matrix_world: World, shared_app: Litestar, route: tuple[str, str, Action]
+) -> None:
     method, _path, action = route
     kind, exercise = EXERCISES[route]
-    world = build_world(registry)
+    world, registry = matrix_world, matrix_world.registry
     mismatches: list[str] = []
-    with TestClient(create_app(registry, keys=KEYS)) as client:
+    with app_over(shared_app, registry) as app, TestClient(app) as client:
         # Readers and coordinators first: their refusals must not depend on what an
         # allowed call of the central role changed.
         for role in ("reader", "coordinator", "central"):
@@ -476,9 +492,11 @@ def test_route_enforces_the_policy(registry: Registry, route: tuple[str, str, Ac
 
 
 @pytest.mark.parametrize("route", sorted(PUBLIC_EXERCISES), ids=" ".join)
-def test_public_route_needs_no_credentials(registry: Registry, route: tuple[str, str]) -> None:
+def test_public_route_needs_no_credentials(
+    registry: Registry, shared_app: Litestar, route: tuple[str, str]
+) -> None:
     url, status = PUBLIC_EXERCISES[route]
-    with TestClient(create_app(registry, keys=KEYS)) as client:
+    with app_over(shared_app, registry) as app, TestClient(app) as client:
         assert client.get(url).status_code == status
         # Credentials, even bad ones, change nothing on a public route.
         assert client.get(url, headers={"Authorization": "Bearer nonsense"}).status_code == status
