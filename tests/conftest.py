@@ -152,6 +152,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server: PostgresServer) -> str:
+    """This process's PostgreSQL database, migrated. The tests' PostgreSQL databases are
+    its saved states put back (`PostgresDatabase`); it is in use, so it can be no
+    template of CREATE DATABASE: a test that needs a database of its own makes one with
+    `postgres_server.create_database()`."""
     url = postgres_server.create_database()
     migrations.upgrade(url)
     return url
