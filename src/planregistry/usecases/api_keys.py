@@ -20,7 +20,7 @@ from planregistry.domain.commands import CreateApiKey
 from planregistry.domain.policy import Action, Scope
 from planregistry.domain.vocabulary import Role
 from planregistry.errors import NotFound, ValidationError
-from planregistry.storage import convert
+from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import ApiKeyRow, OrganizationRow
 from planregistry.usecases.base import RegistryBase, coerce
 
@@ -31,17 +31,15 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+_API_KEY = RowMap(
+    ApiKey,
+    ApiKeyRow,
+    renamed={"municipality": "municipality_id", "organization": "organization_id"},
+)
+
+
 def _record(row: ApiKeyRow) -> ApiKey:
-    return ApiKey(
-        id=row.id,
-        name=row.name,
-        role=Role(row.role),
-        municipality=row.municipality_id,
-        organization=row.organization_id,
-        created_at=convert.utc(row.created_at),
-        created_by=row.created_by,
-        revoked_at=convert.utc(row.revoked_at) if row.revoked_at else None,
-    )
+    return _API_KEY.read(row)
 
 
 class ApiKeyUseCases(RegistryBase):

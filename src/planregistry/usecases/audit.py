@@ -10,30 +10,19 @@ from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.audit import AuditEntry
 from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.policy import Action, Scope
-from planregistry.domain.vocabulary import Role
-from planregistry.storage import convert
 from planregistry.storage.paging import Keyset
+from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import AuditRow
 from planregistry.usecases.base import RegistryBase
 
 _BY_ID = Keyset("audit", AuditRow.id)
 
 
+_ENTRY = RowMap(AuditEntry, AuditRow)
+
+
 def _entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        id=row.id,
-        occurred_at=convert.utc(row.occurred_at),
-        actor_subject=row.actor_subject,
-        actor_name=row.actor_name,
-        actor_role=Role(row.actor_role),
-        municipality_id=row.municipality_id,
-        organization_id=row.organization_id,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        action=row.action,
-        change=dict(row.change),
-        request_id=row.request_id,
-    )
+    return _ENTRY.read(row)
 
 
 class AuditUseCases(RegistryBase):

@@ -19,7 +19,6 @@ from planregistry.domain.paging import Page
 from planregistry.domain.policy import Action, Scope
 from planregistry.domain.programme import Programme
 from planregistry.domain.vocabulary import Role
-from planregistry.storage.convert import to_json
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, ProgrammeRow
 from planregistry.usecases.base import RegistryBase, audit_change, coerce
@@ -68,12 +67,14 @@ class CatalogueUseCases(RegistryBase):
             if row is None:
                 session.add(
                     ProgrammeRow(
-                        id=programme.id, name=programme.name, definition=to_json(programme)
+                        id=programme.id,
+                        name=programme.name,
+                        definition=msgspec.to_builtins(programme),
                     )
                 )
             else:
                 row.name = programme.name
-                row.definition = to_json(programme)
+                row.definition = msgspec.to_builtins(programme)
             self._audit(
                 session,
                 actor,

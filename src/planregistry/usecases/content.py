@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import PutSection, PutSituation, SectionKey
@@ -22,13 +21,10 @@ from planregistry.domain.model import Section, SituationPicture
 from planregistry.domain.programme import Programme
 from planregistry.domain.redaction import shown_situation
 from planregistry.errors import FieldError, NotFound, ValidationError
-from planregistry.storage import convert
+from planregistry.storage import queries, revisions
 from planregistry.storage.tables import (
-    ActivityRow,
-    PoliceAssessmentRow,
     SectionRow,
     SituationRow,
-    SurveyAnswerRow,
 )
 from planregistry.usecases.base import audit_change, coerce
 from planregistry.usecases.plans import PlanUseCases
@@ -58,15 +54,10 @@ class ContentUseCases(PlanUseCases):
             ).one_or_none()
             before = None if row is None else {"heading": row.heading, "body": row.body}
             if row is None:
-                position = _next_position(session, SectionRow, revision_id)
-                row = SectionRow(
-                    revision_id=revision_id,
-                    key=key,
-                    position=position,
-                    heading=command.heading,
-                    body=command.body,
+                position = queries.next_position(session, SectionRow, revision_id)
+                session.add(
+                    revisions.section_row(key, command, revision_id=revision_id, position=position)
                 )
-                session.add(row)
             else:
                 row.heading = command.heading
                 row.body = command.body
@@ -131,30 +122,8 @@ class ContentUseCases(PlanUseCases):
             if existing is not None:
                 session.delete(existing)
                 session.flush()
-            row = SituationRow(
-                revision_id=revision_id,
-                compiled_on=command.compiled_on,
-                sources=list(command.sources),
-                confidential=command.confidential,
-                summary=command.summary,
-                survey=[
-                    SurveyAnswerRow(
-                        question_key=a.question_key,
-                        position=i,
-                        finding=a.finding,
-                        yes_count=a.yes_count,
-                        no_count=a.no_count,
-                        respondents=a.respondents,
-                    )
-                    for i, a in enumerate(command.survey)
-                ],
-                police=[
-                    PoliceAssessmentRow(
-                        environment=p.environment, position=i, status=p.status.value, text=p.text
-                    )
-                    for i, p in enumerate(command.police)
-                ],
-            )
+            row = revisions.situation_row(command)
+            row.revision_id = revision_id
             session.add(row)
             self._touch(revision)
             session.flush()
@@ -167,18 +136,7 @@ class ContentUseCases(PlanUseCases):
                 change=audit_change(command, replaced=existing is not None),
                 scope=scope,
             )
-            result = convert.situation(row)
-            assert result is not None
-            return shown_situation(actor, result, scope)
-
-
-def _next_position(
-    session: Session, table: type[SectionRow] | type[ActivityRow], revision_id: int
-) -> int:
-    current = session.scalar(
-        select(func.max(table.position)).where(table.revision_id == revision_id)
-    )
-    return 0 if current is None else current + 1
+            return shown_situation(actor, revisions.situation(row), scope)
 
 
 def _check_situation(command: PutSituation, programme: Programme) -> None:

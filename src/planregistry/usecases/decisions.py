@@ -17,8 +17,9 @@ from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.policy import Action
 from planregistry.domain.redaction import shown_revision
 from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
-from planregistry.storage import convert, queries
+from planregistry.storage import revisions
 from planregistry.storage.paging import Keyset
+from planregistry.storage.revision_reader import read_revision
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
 from planregistry.usecases.base import audit_change, check_version, coerce
 from planregistry.usecases.plans import PlanUseCases
@@ -68,16 +69,11 @@ class DecisionUseCases(PlanUseCases):
                 if new_status is RevisionStatus.APPROVED
                 else []
             )
-            decision = DecisionRow(
+            decision = revisions.decision_row(
+                command,
                 revision_id=revision_id,
-                body=command.body.value,
-                outcome=command.outcome.value,
-                decided_on=command.decided_on,
-                case_number=command.case_number,
-                minutes_ref=command.minutes_ref,
-                conditions=command.conditions,
-                status_before=status.value,
-                status_after=new_status.value,
+                status_before=status,
+                status_after=new_status,
                 recorded_by=actor.display,
                 recorded_at=now,
             )
@@ -100,7 +96,7 @@ class DecisionUseCases(PlanUseCases):
                 ),
                 scope=scope,
             )
-            result = convert.revision(queries.get_revision_aggregate(session, revision_id))
+            result = read_revision(session.connection(), revision_id)
             return shown_revision(actor, result, scope)
 
     def list_decisions(
@@ -122,7 +118,7 @@ class DecisionUseCases(PlanUseCases):
             rows, next_cursor = _DECISIONS.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
-            return Page(items=[convert.decision(r) for r in rows], next_cursor=next_cursor)
+            return Page(items=[revisions.decision(r) for r in rows], next_cursor=next_cursor)
 
     def _decision_context(
         self, session: Session, revision: RevisionRow, status: RevisionStatus

@@ -20,8 +20,9 @@ from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.policy import Action, Scope
 from planregistry.domain.vocabulary import RevisionStatus
 from planregistry.errors import IllegalTransition, NotFound
-from planregistry.storage import convert
+from planregistry.storage import follow_ups
 from planregistry.storage.paging import Keyset
+from planregistry.storage.rowmap import utc
 from planregistry.storage.tables import (
     ActivityRow,
     FollowUpRow,
@@ -61,13 +62,8 @@ class FollowUpUseCases(RegistryBase):
                     f"den här revisionen har status '{status.value}' ({status.label}).",
                     current=status.value,
                 )
-            row = FollowUpRow(
-                activity_id=activity_id,
-                period=command.period,
-                status=command.status.value,
-                comment=command.comment,
-                reported_by=actor.display,
-                reported_at=self.now(),
+            row = follow_ups.new_row(
+                command, activity_id=activity_id, reported_by=actor.display, reported_at=self.now()
             )
             session.add(row)
             session.flush()
@@ -80,7 +76,7 @@ class FollowUpUseCases(RegistryBase):
                 change=audit_change(command, activity_id=activity_id, activity_key=activity.key),
                 scope=activity.scope,
             )
-            return convert.follow_up(row, activity.key)
+            return follow_ups.follow_up(row, activity.key)
 
     def list_follow_ups(
         self,
@@ -105,12 +101,12 @@ class FollowUpUseCases(RegistryBase):
             rows, next_cursor = _FOLLOW_UPS.fetch(
                 session,
                 stmt,
-                key_of=lambda r: (convert.utc(r.reported_at), r.id),
+                key_of=lambda r: (utc(r.reported_at), r.id),
                 limit=limit,
                 cursor=cursor,
             )
             return Page(
-                items=[convert.follow_up(r, activity.key) for r in rows], next_cursor=next_cursor
+                items=[follow_ups.follow_up(r, activity.key) for r in rows], next_cursor=next_cursor
             )
 
     def _followed_activity(

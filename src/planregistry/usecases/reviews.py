@@ -27,7 +27,7 @@ from planregistry.domain.programme import Programme
 from planregistry.domain.redaction import shown_situation_diff
 from planregistry.domain.vocabulary import DecisionBody, RevisionStatus
 from planregistry.errors import ValidationError
-from planregistry.storage import convert
+from planregistry.storage import reviews
 from planregistry.storage.revision_reader import read_placed_revision
 from planregistry.storage.tables import DecisionRow, ReviewRow, RevisionRow
 from planregistry.usecases.base import audit_change, coerce
@@ -54,10 +54,10 @@ class ReviewUseCases(PlanUseCases):
             revision, scope, programme = self._revision_and_programme(
                 session, revision_id, actor, Action.REVIEW
             )
-            row = ReviewRow(
+            row = reviews.new_row(
+                command,
                 revision_id=revision_id,
-                feedback=command.feedback,
-                findings=convert.to_json(check_completeness(revision, programme)),
+                findings=check_completeness(revision, programme),
                 reviewer=actor.display,
                 created_at=self.now(),
             )
@@ -72,7 +72,7 @@ class ReviewUseCases(PlanUseCases):
                 change=audit_change(command, revision_id=revision_id),
                 scope=scope,
             )
-            return convert.review(row)
+            return reviews.review(row)
 
     def list_reviews(self, revision_id: int, *, actor: Actor = SYSTEM) -> list[Review]:
         with self._read() as session:
@@ -82,7 +82,7 @@ class ReviewUseCases(PlanUseCases):
                 .where(ReviewRow.revision_id == revision_id)
                 .order_by(ReviewRow.created_at, ReviewRow.id)
             )
-            return [convert.review(r) for r in rows]
+            return [reviews.review(r) for r in rows]
 
     def diff_revisions(
         self, old_revision_id: int, new_revision_id: int, *, actor: Actor = SYSTEM
