@@ -145,7 +145,7 @@ def test_a_picture_as_read_can_be_sent_back_as_it_is(world: World) -> None:
     assert situation is not None
     sent = msgspec.to_builtins(situation)
     stored = registry.put_situation(world.own.draft, sent, actor=COORDINATOR)
-    assert stored == situation
+    assert stored.value == situation
 
 
 def test_withholding_is_pure_and_keeps_the_type() -> None:

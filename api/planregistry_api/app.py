@@ -17,6 +17,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from planregistry import Registry
+from planregistry.wire import API_PREFIX
 from planregistry_api.access import check_route_policies, require_actor
 from planregistry_api.auth import provide_actor, security_config
 from planregistry_api.bodies import check_body_strictly
@@ -24,7 +25,7 @@ from planregistry_api.controllers import CONTROLLERS
 from planregistry_api.controllers.comparisons import ComparisonController as Comparisons
 from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
-from planregistry_api.openapi import API_PREFIX, SCHEMA_PATH, complete_openapi, openapi_config
+from planregistry_api.openapi import SCHEMA_PATH, complete_openapi, openapi_config
 from planregistry_api.problems import EXCEPTION_HANDLERS
 from planregistry_api.token_keys import (
     JWKS_FILE_ENV,

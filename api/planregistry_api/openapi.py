@@ -22,6 +22,7 @@ from litestar.openapi.spec import (
 )
 
 from planregistry.domain import commands
+from planregistry.wire import API_PREFIX
 from planregistry_api.access import (
     PUBLIC,
     declared_actions,
@@ -34,7 +35,6 @@ from planregistry_api.problems import description
 if TYPE_CHECKING:
     from litestar import Litestar
 
-API_PREFIX = "/api/v1"
 SCHEMA_PATH = f"{API_PREFIX}/schema"
 
 LOCATION_HEADER = ResponseHeader(

@@ -27,9 +27,8 @@ from planregistry.errors import (
     StaleVersion,
     ValidationError,
 )
+from planregistry.wire import PROBLEM_JSON, problem_type
 
-PROBLEM_BASE = "https://planregistry.se/problems/"
-PROBLEM_JSON = "application/problem+json"
 WWW_AUTHENTICATE = 'Bearer realm="planregistry"'
 
 logger = logging.getLogger("planregistry_api")
@@ -85,10 +84,6 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     503: ("unavailable", "Tjänsten är inte tillgänglig"),
 }
 INVALID_PARAMETER = ("invalid-parameter", "Ogiltig parameter")
-
-
-def problem_type(slug: str) -> str:
-    return PROBLEM_BASE + slug
 
 
 def problem_response(

@@ -78,6 +78,7 @@ from planregistry.domain.model import (
     Section,
     SituationPicture,
     SurveyAnswer,
+    Written,
 )
 from planregistry.domain.programme import (
     Programme,
@@ -200,5 +201,6 @@ __all__ = [
     "UpdateOrganization",
     "UpdateRevision",
     "ValidationError",
+    "Written",
     "__version__",
 ]

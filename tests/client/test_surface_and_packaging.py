@@ -154,3 +154,22 @@ def test_versioned_with_the_library_and_the_api() -> None:
 def test_public_names_are_documented(module: str) -> None:
     imported = __import__(module, fromlist=["*"])
     assert imported.__doc__
+
+
+def test_the_client_returns_what_the_registry_returns() -> None:
+    """Each operation named after a Registry method gives the caller the same type."""
+    from typing import get_type_hints
+
+    from planregistry import Registry
+    from planregistry_client._core import Call
+    from planregistry_client._operations import Operations
+
+    compared = 0
+    for name in OPERATIONS.values():
+        if not hasattr(Registry, name):
+            continue
+        library = get_type_hints(getattr(Registry, name))["return"]
+        described = get_type_hints(getattr(Operations, name).describe)["return"]
+        assert described == Call[library], name  # type: ignore[valid-type]
+        compared += 1
+    assert compared >= 30

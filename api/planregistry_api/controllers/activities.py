@@ -13,11 +13,12 @@ from litestar.params import JSONBody
 
 from planregistry import Activity, CreateActivity, UpdateActivity
 from planregistry.domain.policy import Action
+from planregistry.wire import ACTIVITY, API_PREFIX, etag
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
@@ -29,11 +30,9 @@ from planregistry_api.pagination import (
 )
 from planregistry_api.parameters import Id
 from planregistry_api.preconditions import (
-    ACTIVITY,
     ETAG_HEADER,
     IfMatch,
     IfNoneMatch,
-    etag,
     expected_version,
     tagged,
 )

@@ -9,11 +9,12 @@ from litestar.params import JSONBody
 
 from planregistry import Decision, RecordDecision
 from planregistry.domain.policy import Action
+from planregistry.wire import API_PREFIX, REVISION
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
@@ -26,10 +27,9 @@ from planregistry_api.pagination import (
 from planregistry_api.parameters import Id
 from planregistry_api.preconditions import (
     ETAG_HEADER,
-    REVISION,
     IfMatch,
-    etag,
     expected_version,
+    revision_etag,
 )
 
 
@@ -84,14 +84,14 @@ class DecisionController(Controller):
         if_match: IfMatch = None,
     ) -> Response[Decision]:
         expected = expected_version(if_match, REVISION, revision_id)
-        revision = registry.record_decision(
+        written = registry.record_decision(
             revision_id, data, expected_version=expected, actor=actor
         )
         return Response(
-            revision.decisions[-1],
+            written.value,
             status_code=201,
             headers={
                 "Location": f"{API_PREFIX}/revisions/{revision_id}/decisions",
-                "ETag": etag(REVISION, revision.id, revision.version),
+                **revision_etag(written),
             },
         )

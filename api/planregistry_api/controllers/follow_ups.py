@@ -10,11 +10,12 @@ from litestar.params import JSONBody, QueryParameter
 from planregistry import FollowUp, ReportFollowUp
 from planregistry.domain.constraints import Period
 from planregistry.domain.policy import Action
+from planregistry.wire import API_PREFIX
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,

@@ -14,11 +14,12 @@ from planregistry import (
     UpdateOrganization,
 )
 from planregistry.domain.policy import Action
+from planregistry.wire import API_PREFIX, ORGANIZATION, etag
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
@@ -31,10 +32,8 @@ from planregistry_api.pagination import (
 from planregistry_api.parameters import OptionalSlug, Slug
 from planregistry_api.preconditions import (
     ETAG_HEADER,
-    ORGANIZATION,
     IfMatch,
     IfNoneMatch,
-    etag,
     expected_version,
     tagged,
 )

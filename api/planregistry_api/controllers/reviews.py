@@ -12,11 +12,12 @@ from planregistry import CompletenessFinding, CreateReview, Review
 from planregistry.domain.diff import RevisionDiff
 from planregistry.domain.paging import Page
 from planregistry.domain.policy import Action
+from planregistry.wire import API_PREFIX
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import ReviewPage, paginated
 from planregistry_api.parameters import MAX_ID, Id
 

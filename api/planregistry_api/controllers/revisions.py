@@ -9,11 +9,12 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from planregistry import CreateRevision, Revision, RevisionStatus, UpdateRevision
 from planregistry.domain.policy import Action
+from planregistry.wire import API_PREFIX, REVISION, etag
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
@@ -26,10 +27,8 @@ from planregistry_api.pagination import (
 from planregistry_api.parameters import Id
 from planregistry_api.preconditions import (
     ETAG_HEADER,
-    REVISION,
     IfMatch,
     IfNoneMatch,
-    etag,
     expected_version,
     tagged,
 )

@@ -12,14 +12,13 @@ library's exception types (see `planregistry_client.errors`). Install with
 `pip install 'planregistry[client]'`: the library's types and httpx, no server.
 """
 
+from planregistry.wire import API_VERSION, etag
 from planregistry_client._async import AsyncClient
 from planregistry_client._core import (
-    API_VERSION,
     DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
     ETagCache,
     __version__,
-    etag,
 )
 from planregistry_client._operations import ComparisonName, Export, ExportFormat, Health
 from planregistry_client._sync import Client

@@ -31,15 +31,19 @@ import msgspec
 from planregistry import Activity, Organization, Revision
 from planregistry import __version__ as library_version
 from planregistry.domain.paging import Page
+from planregistry.wire import (
+    ACTIVITY,
+    API_PREFIX,
+    API_VERSION,
+    ORGANIZATION,
+    REVISION,
+    etag,
+)
 from planregistry_client import errors
 
 __version__ = library_version
 """The client's version: it ships with the library and the API, so it is theirs."""
 
-API_VERSION = "v1"
-"""The API version this client speaks (the paths under `/api/v1`)."""
-
-API_PREFIX = f"/api/{API_VERSION}"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_USER_AGENT = (
     f"planregistry-client/{__version__} (api {API_VERSION}; python {platform.python_version()}; "
@@ -59,11 +63,6 @@ Token = str | Callable[[], str]
 
 
 # --- ETags ---------------------------------------------------------------------------
-
-
-def etag(kind: str, key: object, version: int) -> str:
-    """The ETag the API gives a resource of this kind, id and version (`"revision-12-v7"`)."""
-    return f'"{kind}-{key}-v{version}"'
 
 
 class ETagCache:
@@ -160,6 +159,9 @@ class Precondition:
     sent: str | None
     # The resource read again after a 412, without touching the ETag cache.
     refetch: Callable[[], Call[tuple[Any, str | None]]]
+
+    def headers(self) -> dict[str, str]:
+        return {} if self.sent is None else {"If-Match": self.sent}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -396,15 +398,12 @@ class Session:
                 learn(value, response.headers.get("etag"))
             return value
 
-        headers = {}
-        if precondition is not None and precondition.sent is not None:
-            headers["If-Match"] = precondition.sent
         return Call(
             method=method,
             path=path,
             read=read,
             content=None if body is None else encode(body),
-            headers=headers,
+            headers={} if precondition is None else precondition.headers(),
             precondition=precondition,
         )
 
@@ -440,19 +439,17 @@ class Session:
 
     def learn_organization(self, organization: Organization, tag: str | None = None) -> None:
         path = organization_path(organization.id)
-        self.etags.remember(
-            path, tag or etag("organization", organization.id, organization.version)
-        )
+        self.etags.remember(path, tag or etag(ORGANIZATION, organization.id, organization.version))
 
     def learn_revision(self, revision: Revision, tag: str | None = None) -> None:
         path = revision_path(revision.id)
-        self.etags.remember(path, tag or etag("revision", revision.id, revision.version))
+        self.etags.remember(path, tag or etag(REVISION, revision.id, revision.version))
         for activity in revision.activities:
             self.learn_activity(activity)
 
     def learn_activity(self, activity: Activity, tag: str | None = None) -> None:
         path = activity_path(activity.id)
-        self.etags.remember(path, tag or etag("activity", activity.id, activity.version))
+        self.etags.remember(path, tag or etag(ACTIVITY, activity.id, activity.version))
         self.etags.link(path, revision_path(activity.revision_id))
 
     def learn_page(

@@ -107,7 +107,8 @@ class ApiKeyUseCases(RegistryBase):
         with self._read() as session:
             return [_record(r) for r in session.scalars(stmt)]
 
-    def revoke_api_key(self, key_id: str, *, actor: Actor = SYSTEM) -> ApiKey:
+    def revoke_api_key(self, key_id: str, *, actor: Actor = SYSTEM) -> None:
+        """Revoke a key at once; revoking a revoked key changes nothing (as HTTP DELETE)."""
         with self._write() as session:
             row = session.get(ApiKeyRow, key_id)
             if row is None:
@@ -130,7 +131,6 @@ class ApiKeyUseCases(RegistryBase):
                     change={},
                     scope=Scope(municipality=row.municipality_id),
                 )
-            return _record(row)
 
     def authenticate_api_key(self, token: str) -> Actor | None:
         """The actor a token stands for, or None for an unknown, malformed or revoked key."""

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import PutSection, PutSituation, SectionKey
-from planregistry.domain.model import Section, SituationPicture
+from planregistry.domain.model import Section, SituationPicture, Written
 from planregistry.domain.programme import Programme
 from planregistry.domain.redaction import shown_situation
 from planregistry.errors import FieldError, NotFound, ValidationError
@@ -39,7 +39,7 @@ class ContentUseCases(PlanUseCases):
         *,
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
-    ) -> Section:
+    ) -> Written[Section]:
         """Create or replace one section; a new key is appended after the others."""
         command = coerce(PutSection, data)
         key = coerce(SectionKey, {"key": key}).key
@@ -71,7 +71,10 @@ class ContentUseCases(PlanUseCases):
                 change=audit_change(command, key=key, before=before),
                 scope=scope,
             )
-            return Section(key=key, heading=command.heading, body=command.body)
+            section = Section(key=key, heading=command.heading, body=command.body)
+            return Written(
+                revision_id=revision_id, revision_version=revision.version, value=section
+            )
 
     def delete_section(
         self,
@@ -111,7 +114,8 @@ class ContentUseCases(PlanUseCases):
         *,
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
-    ) -> SituationPicture:
+    ) -> Written[SituationPicture]:
+        """Replace the situation picture whole (shown as the actor may see it)."""
         command = coerce(PutSituation, data)
         with self._write() as session:
             revision, scope, programme_id = self._editable_revision(
@@ -136,7 +140,11 @@ class ContentUseCases(PlanUseCases):
                 change=audit_change(command, replaced=existing is not None),
                 scope=scope,
             )
-            return shown_situation(actor, revisions.situation(row), scope)
+            return Written(
+                revision_id=revision_id,
+                revision_version=revision.version,
+                value=shown_situation(actor, revisions.situation(row), scope),
+            )
 
 
 def _check_situation(command: PutSituation, programme: Programme) -> None:

@@ -12,14 +12,12 @@ from sqlalchemy.orm import Session
 from planregistry.domain import lifecycle
 from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.commands import RecordDecision
-from planregistry.domain.model import Decision, Revision
+from planregistry.domain.model import Decision, Written
 from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.policy import Action
-from planregistry.domain.redaction import shown_revision
 from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 from planregistry.storage import revisions
 from planregistry.storage.paging import Keyset
-from planregistry.storage.revision_reader import read_revision
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
 from planregistry.usecases.base import audit_change, check_version, coerce
 from planregistry.usecases.plans import PlanUseCases
@@ -40,8 +38,9 @@ class DecisionUseCases(PlanUseCases):
         *,
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
-    ) -> Revision:
-        """Apply a decision to the revision's lifecycle and return the revision after it.
+    ) -> Written[Decision]:
+        """Apply a decision to the revision's lifecycle: the decision as recorded (with the
+        status before and after it) and the revision's new version.
 
         The body decides who may record it: the committee's decisions (its withdrawal of
         the revision included) are the organisation's own coordinator's and the central
@@ -96,8 +95,11 @@ class DecisionUseCases(PlanUseCases):
                 ),
                 scope=scope,
             )
-            result = read_revision(session.connection(), revision_id)
-            return shown_revision(actor, result, scope)
+            return Written(
+                revision_id=revision_id,
+                revision_version=revision.version,
+                value=revisions.decision(decision),
+            )
 
     def list_decisions(
         self,
