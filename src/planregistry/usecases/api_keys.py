@@ -20,7 +20,7 @@ from planregistry.domain.commands import CreateApiKey
 from planregistry.domain.policy import Action, Scope
 from planregistry.domain.vocabulary import Role
 from planregistry.errors import NotFound, ValidationError
-from planregistry.storage.rowmap import RowMap
+from planregistry.storage.audit import API_KEY
 from planregistry.storage.tables import ApiKeyRow, OrganizationRow
 from planregistry.usecases.base import RegistryBase, coerce
 
@@ -31,15 +31,8 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-_API_KEY = RowMap(
-    ApiKey,
-    ApiKeyRow,
-    renamed={"municipality": "municipality_id", "organization": "organization_id"},
-)
-
-
 def _record(row: ApiKeyRow) -> ApiKey:
-    return _API_KEY.read(row)
+    return API_KEY.read(row)
 
 
 class ApiKeyUseCases(RegistryBase):

@@ -10,19 +10,12 @@ from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.audit import AuditEntry
 from planregistry.domain.paging import Page, utc_instant
 from planregistry.domain.policy import Action, Scope
+from planregistry.storage.audit import AUDIT_ENTRY
 from planregistry.storage.paging import Keyset
-from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import AuditRow
 from planregistry.usecases.base import RegistryBase
 
 _BY_ID = Keyset("audit", AuditRow.id)
-
-
-_ENTRY = RowMap(AuditEntry, AuditRow)
-
-
-def _entry(row: AuditRow) -> AuditEntry:
-    return _ENTRY.read(row)
 
 
 class AuditUseCases(RegistryBase):
@@ -62,4 +55,4 @@ class AuditUseCases(RegistryBase):
             rows, next_cursor = _BY_ID.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
-            return Page(items=[_entry(r) for r in rows], next_cursor=next_cursor)
+            return Page(items=[AUDIT_ENTRY.read(r) for r in rows], next_cursor=next_cursor)
