@@ -25,10 +25,8 @@ import pytest
 
 from planregistry import Registry
 from planregistry.defaults.programme_vbe import VBE
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import (
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.errors import (
     NotFound,
     PermissionDenied,
     PlanRegistryError,
@@ -36,6 +34,8 @@ from planregistry.errors import (
     StaleVersion,
     ValidationError,
 )
+from planregistry_domain.policy import Action, Scope, Verdict, judge
+from planregistry_domain.vocabulary import Role
 from tests.conftest import StatementCounter
 from tests.world import (
     ACTIVITY,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from planregistry.domain.actor import Actor
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import NotFound, PermissionDenied, ValidationError
 from planregistry.storage.tables import ApiKeyRow
+from planregistry_domain.actor import Actor
+from planregistry_domain.errors import NotFound, PermissionDenied, ValidationError
+from planregistry_domain.vocabulary import Role
 from tests.world import (
     CENTRAL,
     COORDINATOR,

@@ -17,8 +17,8 @@ from planregistry import (
     RevisionState,
     RevisionStatus,
 )
-from planregistry.domain.deadlines import plan_deadline
-from planregistry.domain.model import Decision
+from planregistry_domain.deadlines import plan_deadline
+from planregistry_domain.model import Decision
 from tests.conftest import Clock
 
 S = RevisionStatus

@@ -23,8 +23,8 @@ from planregistry import (
     RevisionStatus,
     ValidationError,
 )
-from planregistry.domain import lifecycle
-from planregistry.domain.lifecycle import DecisionContext
+from planregistry_domain import lifecycle
+from planregistry_domain.lifecycle import DecisionContext
 
 S, B, O = RevisionStatus, DecisionBody, DecisionOutcome  # noqa: E741
 TODAY = dt.date(2026, 11, 28)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.model import SituationPicture
-from planregistry.domain.policy import Scope
-from planregistry.domain.redaction import shown_situation
-from planregistry.errors import NotFound, ValidationError
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.errors import NotFound, ValidationError
+from planregistry_domain.model import SituationPicture
+from planregistry_domain.policy import Scope
+from planregistry_domain.redaction import shown_situation
 from tests.world import (
     CENTRAL,
     CONFIDENTIAL_SITUATION,

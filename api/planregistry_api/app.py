@@ -17,7 +17,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from planregistry import Registry
-from planregistry.wire import API_PREFIX
 from planregistry_api.access import check_route_policies, require_actor
 from planregistry_api.auth import provide_actor, security_config
 from planregistry_api.bodies import check_body_strictly
@@ -34,6 +33,7 @@ from planregistry_api.token_keys import (
     AuthConfigurationError,
     TokenKeys,
 )
+from planregistry_domain.wire import API_PREFIX
 
 MAX_BODY_BYTES = 1024 * 1024
 

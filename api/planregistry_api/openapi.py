@@ -21,8 +21,6 @@ from litestar.openapi.spec import (
     Tag,
 )
 
-from planregistry.domain import commands
-from planregistry.wire import API_PREFIX
 from planregistry_api.access import (
     PUBLIC,
     declared_actions,
@@ -31,6 +29,8 @@ from planregistry_api.access import (
     route_handlers,
 )
 from planregistry_api.problems import description
+from planregistry_domain import commands
+from planregistry_domain.wire import API_PREFIX
 
 if TYPE_CHECKING:
     from litestar import Litestar

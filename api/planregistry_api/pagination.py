@@ -1,7 +1,7 @@
 """Collections: one envelope for all of them, `Link: rel="next"`, shared parameters.
 
 Every collection answers `{"items": [...], "next_cursor": ..., "links": {"next": ...}}`;
-the library does the keyset paging and filtering (`planregistry.domain.paging`), this
+the library does the keyset paging and filtering (`planregistry_domain.paging`), this
 module only turns its `Page` into the envelope and the `Link` header.
 """
 
@@ -17,8 +17,8 @@ from litestar.datastructures import ResponseHeader
 from litestar.params import QueryParameter
 from msgspec import Struct
 
-from planregistry.domain.audit import ApiKey, AuditEntry
-from planregistry.domain.model import (
+from planregistry_domain.audit import ApiKey, AuditEntry
+from planregistry_domain.model import (
     Activity,
     Decision,
     FollowUp,
@@ -27,8 +27,8 @@ from planregistry.domain.model import (
     Review,
     Revision,
 )
-from planregistry.domain.paging import MAX_LIMIT, Page
-from planregistry.domain.programme import Programme
+from planregistry_domain.paging import MAX_LIMIT, Page
+from planregistry_domain.programme import Programme
 
 DEFAULT_LIMIT = 50
 

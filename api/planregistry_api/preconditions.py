@@ -19,7 +19,7 @@ from litestar.params import HeaderParameter
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from planregistry import Written
-from planregistry.wire import REVISION, etag, parse_etag
+from planregistry_domain.wire import REVISION, etag, parse_etag
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 from msgspec import UNSET, Struct, UnsetType
 
-from planregistry.errors import (
+from planregistry_domain.errors import (
     Conflict,
     IllegalTransition,
     NotFound,
@@ -26,7 +26,7 @@ from planregistry.errors import (
     StaleVersion,
     ValidationError,
 )
-from planregistry.wire import PROBLEM_JSON, problem_type
+from planregistry_domain.wire import PROBLEM_JSON, problem_type
 
 WWW_AUTHENTICATE = 'Bearer realm="planregistry"'
 

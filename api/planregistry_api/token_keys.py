@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from litestar.exceptions import ImproperlyConfiguredException, NotAuthorizedException
 
-from planregistry.domain.vocabulary import Role
+from planregistry_domain.vocabulary import Role
 
 JWT_SECRET_ENV = "PLANREGISTRY_JWT_SECRET"
 JWT_PUBLIC_KEY_ENV = "PLANREGISTRY_JWT_PUBLIC_KEY"

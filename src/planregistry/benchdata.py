@@ -30,15 +30,6 @@ import msgspec
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from planregistry.defaults.programme_vbe import VBE
-from planregistry.domain.commands import CreateActivity
-from planregistry.domain.vocabulary import (
-    DecisionBody,
-    DecisionOutcome,
-    EnvironmentActivity,
-    FollowUpStatus,
-    OrganizationKind,
-    RevisionStatus,
-)
 from planregistry.storage.activities import ACTIVITY
 from planregistry.storage.engine import writer
 from planregistry.storage.tables import (
@@ -57,6 +48,15 @@ from planregistry.storage.tables import (
     SectionRow,
     SituationRow,
     SurveyAnswerRow,
+)
+from planregistry_domain.commands import CreateActivity
+from planregistry_domain.vocabulary import (
+    DecisionBody,
+    DecisionOutcome,
+    EnvironmentActivity,
+    FollowUpStatus,
+    OrganizationKind,
+    RevisionStatus,
 )
 
 ORGS_PER_MUNICIPALITY = 20

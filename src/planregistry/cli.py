@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planregistry.errors import PlanRegistryError
 from planregistry.registry import DATABASE_URL_ENV, Registry, database_url_from_env
 from planregistry.storage import migrations
+from planregistry_domain.errors import PlanRegistryError
 
 if TYPE_CHECKING:
     from planregistry_api.token_keys import TokenKeys
@@ -213,8 +213,8 @@ def token_command(
     """Print a signed HS256 token for local use (with the configured or the local secret)."""
     import datetime as dt
 
-    from planregistry.domain.vocabulary import Role
     from planregistry_api.token_keys import AuthConfigurationError, mint_token
+    from planregistry_domain.vocabulary import Role
 
     if role == Role.COORDINATOR and organization is None:
         raise click.UsageError("--org krävs för rollen coordinator.")

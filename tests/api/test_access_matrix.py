@@ -5,7 +5,7 @@ For every route (every HTTP handler the app serves) and every action it declares
 calls it on three targets: its own organisation's object, another Stockholm
 organisation's, and an object in another municipality (Göteborg, Angered).
 
-The expected outcome is the policy's verdict (`planregistry.domain.policy.judge`, itself
+The expected outcome is the policy's verdict (`planregistry_domain.policy.judge`, itself
 tested as a table in tests/test_policy.py) for the route's declared action and where
 the target lives, which this test knows for each route:
 
@@ -35,9 +35,6 @@ from sqlalchemy import create_engine
 from planregistry import Registry
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import STOCKHOLM
-from planregistry.domain.actor import Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge
-from planregistry.domain.vocabulary import Role
 from planregistry_api import app as app_module
 from planregistry_api import create_app
 from planregistry_api.access import (
@@ -46,6 +43,9 @@ from planregistry_api.access import (
     is_public,
     route_handlers,
 )
+from planregistry_domain.actor import Actor
+from planregistry_domain.policy import Action, Scope, Verdict, judge
+from planregistry_domain.vocabulary import Role
 from tests.api.support import ACTIVITY, KEYS, PROBLEM_BASE, bearer
 
 A = Action

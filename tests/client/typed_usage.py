@@ -16,8 +16,8 @@ from planregistry import (
     StatusBoard,
     Written,
 )
-from planregistry.domain.paging import Page
 from planregistry_client import AsyncClient, Client, Export
+from planregistry_domain.paging import Page
 
 
 def sync_surface(client: Client) -> None:

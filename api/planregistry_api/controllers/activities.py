@@ -12,8 +12,6 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import JSONBody
 
 from planregistry import Activity, CreateActivity, UpdateActivity
-from planregistry.domain.policy import Action
-from planregistry.wire import ACTIVITY, API_PREFIX, etag
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -36,6 +34,8 @@ from planregistry_api.preconditions import (
     expected_version,
     tagged,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import ACTIVITY, API_PREFIX, etag
 
 
 def activity_etag(activity: Activity) -> str:

@@ -12,15 +12,15 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import JSONBody, PathParameter
 
 from planregistry import CreateApiKey, IssuedApiKey
-from planregistry.domain.paging import Page
-from planregistry.domain.policy import Action
-from planregistry.wire import API_PREFIX
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import ApiKeyPage, paginated
+from planregistry_domain.paging import Page
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 KeyId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 

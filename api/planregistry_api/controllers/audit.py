@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import QueryParameter
 
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -28,6 +27,7 @@ from planregistry_api.pagination import (
     paginated,
 )
 from planregistry_api.parameters import OptionalSlug
+from planregistry_domain.policy import Action
 
 _TEXT = r"^[^\x00-\x1f\x7f]+$"
 

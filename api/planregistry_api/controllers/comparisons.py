@@ -27,7 +27,13 @@ from litestar.openapi.spec import (
 from litestar.params import QueryParameter
 
 from planregistry import OrganizationKind
-from planregistry.domain.comparisons import (
+from planregistry.views.formats import MEDIA_TYPES, ExportFormat, filename, render
+from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
+from planregistry_api.dependencies import RegistryDep
+from planregistry_api.parameters import OptionalSlug
+from planregistry_domain.comparisons import (
     Basis,
     ComparisonView,
     CoverageView,
@@ -36,13 +42,7 @@ from planregistry.domain.comparisons import (
     SituationComparison,
     StatusBoard,
 )
-from planregistry.domain.policy import Action
-from planregistry.views.formats import MEDIA_TYPES, ExportFormat, filename, render
-from planregistry_api import problems
-from planregistry_api.access import requires
-from planregistry_api.auth import ActorDep
-from planregistry_api.dependencies import RegistryDep
-from planregistry_api.parameters import OptionalSlug
+from planregistry_domain.policy import Action
 
 CycleYear = Annotated[
     int | None,

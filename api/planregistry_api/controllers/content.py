@@ -11,8 +11,6 @@ from litestar import Controller, Response, put
 from litestar.params import JSONBody
 
 from planregistry import PutSection, PutSituation, Section, SituationPicture
-from planregistry.domain.policy import Action
-from planregistry.wire import REVISION
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -24,6 +22,8 @@ from planregistry_api.preconditions import (
     expected_version,
     revision_etag,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import REVISION
 
 
 class ContentController(Controller):

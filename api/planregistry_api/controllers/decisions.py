@@ -8,8 +8,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from planregistry import Decision, RecordDecision
-from planregistry.domain.policy import Action
-from planregistry.wire import API_PREFIX, REVISION
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -31,6 +29,8 @@ from planregistry_api.preconditions import (
     expected_version,
     revision_etag,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX, REVISION
 
 
 class DecisionController(Controller):

@@ -8,9 +8,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from planregistry import FollowUp, ReportFollowUp
-from planregistry.domain.constraints import Period
-from planregistry.domain.policy import Action
-from planregistry.wire import API_PREFIX
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -26,6 +23,9 @@ from planregistry_api.pagination import (
     paginated,
 )
 from planregistry_api.parameters import Id
+from planregistry_domain.constraints import Period
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 PeriodFilter = Annotated[
     str | None,

@@ -13,8 +13,6 @@ from planregistry import (
     OrganizationKind,
     UpdateOrganization,
 )
-from planregistry.domain.policy import Action
-from planregistry.wire import API_PREFIX, ORGANIZATION, etag
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -37,6 +35,8 @@ from planregistry_api.preconditions import (
     expected_version,
     tagged,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX, ORGANIZATION, etag
 
 
 def organization_etag(organization: Organization) -> str:

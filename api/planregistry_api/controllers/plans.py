@@ -8,8 +8,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from planregistry import CreatePlan, Plan
-from planregistry.domain.policy import Action
-from planregistry.wire import API_PREFIX
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -25,6 +23,8 @@ from planregistry_api.pagination import (
     paginated,
 )
 from planregistry_api.parameters import Id, OptionalSlug, Slug
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 
 class PlanController(Controller):

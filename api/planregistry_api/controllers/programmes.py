@@ -7,7 +7,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 
 from planregistry import Programme
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -21,6 +20,7 @@ from planregistry_api.pagination import (
     paginated,
 )
 from planregistry_api.parameters import Slug
+from planregistry_domain.policy import Action
 
 
 class ProgrammeController(Controller):

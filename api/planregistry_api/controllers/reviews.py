@@ -9,10 +9,6 @@ from litestar.params import JSONBody, QueryParameter
 from msgspec import Struct
 
 from planregistry import CompletenessFinding, CreateReview, Review
-from planregistry.domain.diff import RevisionDiff
-from planregistry.domain.paging import Page
-from planregistry.domain.policy import Action
-from planregistry.wire import API_PREFIX
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -20,6 +16,10 @@ from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import ReviewPage, paginated
 from planregistry_api.parameters import MAX_ID, Id
+from planregistry_domain.diff import RevisionDiff
+from planregistry_domain.paging import Page
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 Against = Annotated[
     int,

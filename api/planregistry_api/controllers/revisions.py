@@ -8,8 +8,6 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from planregistry import CreateRevision, Revision, RevisionStatus, UpdateRevision
-from planregistry.domain.policy import Action
-from planregistry.wire import API_PREFIX, REVISION, etag
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -32,6 +30,8 @@ from planregistry_api.preconditions import (
     expected_version,
     tagged,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX, REVISION, etag
 
 CycleYear = Annotated[int | None, QueryParameter(ge=2000, le=2100)]
 

@@ -28,10 +28,11 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from planregistry import Activity, Organization, Revision
-from planregistry import __version__ as library_version
-from planregistry.domain.paging import Page
-from planregistry.wire import (
+from planregistry_client import errors
+from planregistry_domain import Activity, Organization, Revision
+from planregistry_domain import __version__ as library_version
+from planregistry_domain.paging import Page
+from planregistry_domain.wire import (
     ACTIVITY,
     API_PREFIX,
     API_VERSION,
@@ -39,10 +40,9 @@ from planregistry.wire import (
     REVISION,
     etag,
 )
-from planregistry_client import errors
 
 __version__ = library_version
-"""The client's version: it ships with the library and the API, so it is theirs."""
+"""The client's version: it ships with the domain, the library and the API, so it is theirs."""
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_USER_AGENT = (

@@ -15,7 +15,23 @@ from typing import Any, Literal, TypeVar
 import httpx
 import msgspec
 
-from planregistry import (
+from planregistry_client._core import (
+    Call,
+    ETagCache,
+    Listing,
+    Session,
+    activity_path,
+    decode,
+    encode,
+    filename_of,
+    operation,
+    organization_path,
+    paginated,
+    query,
+    revision_path,
+    segment,
+)
+from planregistry_domain import (
     Activity,
     ApiKey,
     AuditEntry,
@@ -54,26 +70,10 @@ from planregistry import (
     UpdateRevision,
     Written,
 )
-from planregistry.domain.paging import Page
-from planregistry.errors import FieldError
-from planregistry.errors import ValidationError as LibraryValidationError
-from planregistry.wire import API_PREFIX, COMPARISON_FILTERS, REVISION, version_of
-from planregistry_client._core import (
-    Call,
-    ETagCache,
-    Listing,
-    Session,
-    activity_path,
-    decode,
-    encode,
-    filename_of,
-    operation,
-    organization_path,
-    paginated,
-    query,
-    revision_path,
-    segment,
-)
+from planregistry_domain.errors import FieldError
+from planregistry_domain.errors import ValidationError as LibraryValidationError
+from planregistry_domain.paging import Page
+from planregistry_domain.wire import API_PREFIX, COMPARISON_FILTERS, REVISION, version_of
 
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ the ones the library also raises are subclasses of *both* the client class and t
 library's class, so one `except` serves a script whether it talks to a `Registry` or to
 the API:
 
-    planregistry.errors.PlanRegistryError
+    planregistry_domain.errors.PlanRegistryError
     ├── ApiError                  any error answer: .status, .problem, .method, .url
     │   ├── NotFound              404, also what the caller may not see  (planregistry.NotFound)
     │   ├── ValidationError       422 / 400, .errors by field     (planregistry.ValidationError)
@@ -30,12 +30,12 @@ import httpx
 import msgspec
 from msgspec import Struct, field
 
-from planregistry import errors as library
-from planregistry.errors import FieldError, PlanRegistryError
-from planregistry.wire import PROBLEM_JSON, problem_slug, version_of
+from planregistry_domain import errors as library
+from planregistry_domain.errors import FieldError, PlanRegistryError
+from planregistry_domain.wire import PROBLEM_JSON, problem_slug, version_of
 
 if TYPE_CHECKING:
-    from planregistry import Activity, Organization, Revision
+    from planregistry_domain import Activity, Organization, Revision
 
 
 class Problem(Struct, kw_only=True):

@@ -12,10 +12,10 @@ from typing import Any
 
 from msgspec import UNSET
 
-from planregistry.domain.commands import CreateActivity, UpdateActivity
-from planregistry.domain.model import Activity
 from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import ActivityPartnerRow, ActivityRow, ActivityThemeRow
+from planregistry_domain.commands import CreateActivity, UpdateActivity
+from planregistry_domain.model import Activity
 
 ACTIVITY = RowMap(Activity, ActivityRow)
 

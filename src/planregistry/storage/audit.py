@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from planregistry.domain.audit import ApiKey, AuditEntry
 from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import ApiKeyRow, AuditRow
+from planregistry_domain.audit import ApiKey, AuditEntry
 
 AUDIT_ENTRY = RowMap(AuditEntry, AuditRow)
 

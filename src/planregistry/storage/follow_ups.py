@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from planregistry.domain.commands import ReportFollowUp
-from planregistry.domain.model import FollowUp
 from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import FollowUpRow
+from planregistry_domain.commands import ReportFollowUp
+from planregistry_domain.model import FollowUp
 
 FOLLOW_UP = RowMap(FollowUp, FollowUpRow)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from planregistry.domain.commands import CreateOrganization, UpdateOrganization
-from planregistry.domain.model import Organization
 from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import OrganizationRow
+from planregistry_domain.commands import CreateOrganization, UpdateOrganization
+from planregistry_domain.model import Organization
 
 ORGANIZATION = RowMap(Organization, OrganizationRow, renamed={"municipality": "municipality_id"})
 

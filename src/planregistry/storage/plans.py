@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from planregistry.domain.model import Plan, RevisionSummary
 from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import PlanRow, RevisionRow
+from planregistry_domain.model import Plan, RevisionSummary
 
 PLAN = RowMap(Plan, PlanRow)
 SUMMARY = RowMap(RevisionSummary, RevisionRow)

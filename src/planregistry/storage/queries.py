@@ -12,8 +12,6 @@ from typing import NamedTuple
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from planregistry.domain.policy import Scope
-from planregistry.errors import NotFound
 from planregistry.storage.tables import (
     ActivityRow,
     OrganizationRow,
@@ -21,6 +19,8 @@ from planregistry.storage.tables import (
     RevisionRow,
     SectionRow,
 )
+from planregistry_domain.errors import NotFound
+from planregistry_domain.policy import Scope
 
 
 def activity_aggregate() -> Select[ActivityRow]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from planregistry.domain.commands import CreateReview
-from planregistry.domain.model import Review
 from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import ReviewRow
+from planregistry_domain.commands import CreateReview
+from planregistry_domain.model import Review
 
 REVIEW = RowMap(Review, ReviewRow)
 

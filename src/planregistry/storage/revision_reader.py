@@ -29,9 +29,6 @@ from sqlalchemy import (
     select,
 )
 
-from planregistry.domain.model import Revision
-from planregistry.domain.policy import Scope
-from planregistry.errors import NotFound
 from planregistry.storage.activities import ACTIVITY
 from planregistry.storage.revisions import (
     DECISION,
@@ -54,6 +51,9 @@ from planregistry.storage.tables import (
     SituationRow,
     SurveyAnswerRow,
 )
+from planregistry_domain.errors import NotFound
+from planregistry_domain.model import Revision
+from planregistry_domain.policy import Scope
 
 _ID = bindparam("revision_id", type_=Integer)
 

@@ -13,15 +13,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from planregistry.domain.commands import PutSection, PutSituation, RecordDecision, UpdateRevision
-from planregistry.domain.model import (
-    Decision,
-    PoliceAssessment,
-    Revision,
-    Section,
-    SituationPicture,
-    SurveyAnswer,
-)
 from planregistry.storage import activities
 from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import (
@@ -31,6 +22,15 @@ from planregistry.storage.tables import (
     SectionRow,
     SituationRow,
     SurveyAnswerRow,
+)
+from planregistry_domain.commands import PutSection, PutSituation, RecordDecision, UpdateRevision
+from planregistry_domain.model import (
+    Decision,
+    PoliceAssessment,
+    Revision,
+    Section,
+    SituationPicture,
+    SurveyAnswer,
 )
 
 REVISION = RowMap(Revision, RevisionRow, renamed={"based_on": "based_on_id"})

@@ -19,18 +19,18 @@ from msgspec import UNSET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreateActivity, UpdateActivity
-from planregistry.domain.model import Activity
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action
-from planregistry.domain.programme import Programme
-from planregistry.errors import FieldError, ValidationError
 from planregistry.storage import activities, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow
 from planregistry.usecases.base import audit_change, check_version, coerce
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreateActivity, UpdateActivity
+from planregistry_domain.errors import FieldError, ValidationError
+from planregistry_domain.model import Activity
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action
+from planregistry_domain.programme import Programme
 
 # Positions are renumbered on a move, so the id breaks any tie left by a gap or a race.
 _ACTIVITIES = Keyset("activities", ActivityRow.position, ActivityRow.id)

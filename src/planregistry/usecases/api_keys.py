@@ -14,15 +14,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.audit import ApiKey, IssuedApiKey
-from planregistry.domain.commands import CreateApiKey
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import NotFound, ValidationError
 from planregistry.storage.audit import API_KEY
 from planregistry.storage.tables import ApiKeyRow, OrganizationRow
 from planregistry.usecases.base import RegistryBase, coerce
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.audit import ApiKey, IssuedApiKey
+from planregistry_domain.commands import CreateApiKey
+from planregistry_domain.errors import NotFound, ValidationError
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.vocabulary import Role
 
 PREFIX = "prk"
 

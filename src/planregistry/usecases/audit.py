@@ -6,14 +6,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.audit import AuditEntry
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action, Scope
 from planregistry.storage.audit import AUDIT_ENTRY
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import AuditRow
 from planregistry.usecases.base import RegistryBase
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.audit import AuditEntry
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action, Scope
 
 _BY_ID = Keyset("audit", AuditRow.id)
 

@@ -23,13 +23,6 @@ from msgspec import Struct
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.audit import AuditEntry
-from planregistry.domain.model import FollowUp, Municipality, Organization, Review, Revision
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.programme import Programme
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import Conflict, ValidationError
 from planregistry.storage import follow_ups, organizations, reviews, revisions
 from planregistry.storage.audit import API_KEY_COLUMNS, AUDIT_ENTRY
 from planregistry.storage.revision_reader import read_revision
@@ -49,6 +42,13 @@ from planregistry.storage.tables import (
     SectionRow,
 )
 from planregistry.usecases.base import RegistryBase, coerce, validation_error
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.audit import AuditEntry
+from planregistry_domain.errors import Conflict, ValidationError
+from planregistry_domain.model import FollowUp, Municipality, Organization, Review, Revision
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.programme import Programme
+from planregistry_domain.vocabulary import Role
 
 FORMAT = "planregistry-export"
 FORMAT_VERSION = 2

@@ -15,10 +15,10 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge
-from planregistry.domain.programme import Programme
-from planregistry.errors import (
+from planregistry.storage.engine import writer
+from planregistry.storage.tables import AuditRow, ProgrammeRow
+from planregistry_domain.actor import Actor
+from planregistry_domain.errors import (
     Conflict,
     FieldError,
     NotFound,
@@ -26,8 +26,8 @@ from planregistry.errors import (
     StaleVersion,
     ValidationError,
 )
-from planregistry.storage.engine import writer
-from planregistry.storage.tables import AuditRow, ProgrammeRow
+from planregistry_domain.policy import Action, Scope, Verdict, judge
+from planregistry_domain.programme import Programme
 
 C = TypeVar("C", bound=msgspec.Struct)
 

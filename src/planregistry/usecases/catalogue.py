@@ -12,16 +12,16 @@ from typing import Any
 import msgspec
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreateMunicipality
-from planregistry.domain.model import Municipality
-from planregistry.domain.paging import Page
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.programme import Programme
-from planregistry.domain.vocabulary import Role
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, ProgrammeRow
 from planregistry.usecases.base import RegistryBase, audit_change, coerce
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreateMunicipality
+from planregistry_domain.model import Municipality
+from planregistry_domain.paging import Page
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.programme import Programme
+from planregistry_domain.vocabulary import Role
 
 _PROGRAMMES = Keyset("programmes", ProgrammeRow.id)
 

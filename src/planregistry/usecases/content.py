@@ -15,12 +15,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import PutSection, PutSituation, SectionKey
-from planregistry.domain.model import Section, SituationPicture, Written
-from planregistry.domain.programme import Programme
-from planregistry.domain.redaction import shown_situation
-from planregistry.errors import FieldError, NotFound, ValidationError
 from planregistry.storage import queries, revisions
 from planregistry.storage.tables import (
     SectionRow,
@@ -28,6 +22,12 @@ from planregistry.storage.tables import (
 )
 from planregistry.usecases.base import audit_change, coerce
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import PutSection, PutSituation, SectionKey
+from planregistry_domain.errors import FieldError, NotFound, ValidationError
+from planregistry_domain.model import Section, SituationPicture, Written
+from planregistry_domain.programme import Programme
+from planregistry_domain.redaction import shown_situation
 
 
 class ContentUseCases(PlanUseCases):

@@ -9,18 +9,18 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from planregistry.domain import lifecycle
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import RecordDecision
-from planregistry.domain.model import Decision, Written
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action
-from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 from planregistry.storage import revisions
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
 from planregistry.usecases.base import audit_change, check_version, coerce
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain import lifecycle
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import RecordDecision
+from planregistry_domain.model import Decision, Written
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action
+from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
 _DECISIONS = Keyset("decisions", DecisionRow.id)
 _DECISION_ACTIONS = {

@@ -13,13 +13,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import ReportFollowUp
-from planregistry.domain.model import FollowUp
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.vocabulary import RevisionStatus
-from planregistry.errors import IllegalTransition, NotFound
 from planregistry.storage import follow_ups
 from planregistry.storage.paging import Keyset
 from planregistry.storage.rowmap import utc
@@ -31,6 +24,13 @@ from planregistry.storage.tables import (
     RevisionRow,
 )
 from planregistry.usecases.base import RegistryBase, audit_change, coerce
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import ReportFollowUp
+from planregistry_domain.errors import IllegalTransition, NotFound
+from planregistry_domain.model import FollowUp
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.vocabulary import RevisionStatus
 
 _FOLLOW_UPS = Keyset("follow-ups", FollowUpRow.reported_at, FollowUpRow.id)
 

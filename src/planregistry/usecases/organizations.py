@@ -2,7 +2,7 @@
 
 Every role reads the organisations of its own municipality; only the central role
 (and the system) creates and changes them. Coordinators' contact data is personal
-data, shown only to those entitled (see `planregistry.domain.redaction`).
+data, shown only to those entitled (see `planregistry_domain.redaction`).
 """
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from typing import Any
 import msgspec
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreateOrganization, UpdateOrganization
-from planregistry.domain.model import Organization
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.redaction import shown_organization
-from planregistry.domain.vocabulary import OrganizationKind, Role
-from planregistry.errors import Conflict, NotFound
 from planregistry.storage import organizations, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, OrganizationRow
 from planregistry.usecases.base import RegistryBase, audit_change, check_version, coerce
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreateOrganization, UpdateOrganization
+from planregistry_domain.errors import Conflict, NotFound
+from planregistry_domain.model import Organization
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.redaction import shown_organization
+from planregistry_domain.vocabulary import OrganizationKind, Role
 
 _BY_ID = Keyset("organizations", OrganizationRow.id)
 

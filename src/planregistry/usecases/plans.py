@@ -11,15 +11,6 @@ from msgspec import UNSET
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from planregistry.domain import lifecycle
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreatePlan, CreateRevision, UpdateRevision
-from planregistry.domain.model import Plan, Revision, RevisionSummary
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action
-from planregistry.domain.redaction import shown_revision
-from planregistry.domain.vocabulary import RevisionStatus
-from planregistry.errors import Conflict, ValidationError
 from planregistry.storage import plans, revisions
 from planregistry.storage.paging import Keyset
 from planregistry.storage.revision_reader import read_placed_revision, read_revision
@@ -27,6 +18,15 @@ from planregistry.storage.revisions import REVISION
 from planregistry.storage.tables import PlanRow, RevisionRow, SectionRow
 from planregistry.usecases.base import audit_change, coerce
 from planregistry.usecases.scoped import ScopedUseCases
+from planregistry_domain import lifecycle
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreatePlan, CreateRevision, UpdateRevision
+from planregistry_domain.errors import Conflict, ValidationError
+from planregistry_domain.model import Plan, Revision, RevisionSummary
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action
+from planregistry_domain.redaction import shown_revision
+from planregistry_domain.vocabulary import RevisionStatus
 
 _OPEN = [s.value for s in lifecycle.OPEN_STATUSES]
 _PLANS = Keyset("plans", PlanRow.id)

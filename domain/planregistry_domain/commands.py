@@ -11,7 +11,7 @@ import datetime as dt
 
 from msgspec import UNSET, Struct, UnsetType, field
 
-from planregistry.domain.constraints import (
+from planregistry_domain.constraints import (
     Count,
     LongText,
     Name,
@@ -20,8 +20,8 @@ from planregistry.domain.constraints import (
     Slug,
     Year,
 )
-from planregistry.domain.model import Coordinator
-from planregistry.domain.vocabulary import (
+from planregistry_domain.model import Coordinator
+from planregistry_domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
     EnvironmentActivity,

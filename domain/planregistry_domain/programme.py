@@ -13,7 +13,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct, field
 
-from planregistry.domain.constraints import Name, Slug
+from planregistry_domain.constraints import Name, Slug
 
 
 class Term(Struct, frozen=True, kw_only=True):

@@ -1,7 +1,7 @@
 """The registry's entities as read: what the library returns and the API sends.
 
 Server-owned fields (ids, status, version, timestamps, who recorded) live only
-here; the write commands in `planregistry.domain.commands` never carry them.
+here; the write commands in `planregistry_domain.commands` never carry them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 
 from msgspec import UNSET, Struct, UnsetType, field
 
-from planregistry.domain.vocabulary import (
+from planregistry_domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
     EnvironmentActivity,

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from msgspec import Struct
 
-from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
-from planregistry.errors import IllegalTransition, ReadOnly, ValidationError
+from planregistry_domain.errors import IllegalTransition, ReadOnly, ValidationError
+from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
 B = DecisionBody
 O = DecisionOutcome  # noqa: E741
