@@ -35,7 +35,6 @@ TRANSITIONS: dict[tuple[RevisionStatus, DecisionBody, DecisionOutcome], Revision
 }
 
 OPEN_STATUSES = frozenset({S.DRAFT, S.AWAITING_BOARD})
-FINAL_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.SUPERSEDED})
 
 
 def allowed_decisions(status: RevisionStatus) -> list[tuple[DecisionBody, DecisionOutcome]]:

@@ -9,7 +9,8 @@ of its own, which the client shares) and are re-exported here under the same nam
 """
 
 from planregistry.registry import Registry
+from planregistry.usecases.base import request_context
 from planregistry_domain import *  # noqa: F403
 from planregistry_domain import __all__ as _domain_names
 
-__all__ = [*_domain_names, "Registry"]
+__all__ = [*_domain_names, "Registry", "request_context"]

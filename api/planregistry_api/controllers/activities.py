@@ -20,8 +20,8 @@ from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
-    ActivityPage,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
     paginated,
@@ -65,11 +65,11 @@ class ActivityController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[ActivityPage]:
+    ) -> Response[Envelope[Activity]]:
         page = registry.list_activities(
             revision_id, modified_since=modified_since, limit=limit, cursor=cursor, actor=actor
         )
-        return paginated(ActivityPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/revisions/{revision_id:int}/activities",

@@ -17,7 +17,7 @@ from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
-    DecisionPage,
+    Envelope,
     Limit,
     ModifiedSince,
     paginated,
@@ -56,11 +56,11 @@ class DecisionController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[DecisionPage]:
+    ) -> Response[Envelope[Decision]]:
         page = registry.list_decisions(
             revision_id, modified_since=modified_since, limit=limit, cursor=cursor, actor=actor
         )
-        return paginated(DecisionPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/",

@@ -17,7 +17,7 @@ from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
-    FollowUpPage,
+    Envelope,
     Limit,
     ModifiedSince,
     paginated,
@@ -58,7 +58,7 @@ class FollowUpController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[FollowUpPage]:
+    ) -> Response[Envelope[FollowUp]]:
         page = registry.list_follow_ups(
             activity_id,
             period=period,
@@ -67,7 +67,7 @@ class FollowUpController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(FollowUpPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/",

@@ -22,9 +22,9 @@ from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
-    OrganizationPage,
     paginated,
 )
 from planregistry_api.parameters import OptionalSlug, Slug
@@ -71,7 +71,7 @@ class OrganizationController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[OrganizationPage]:
+    ) -> Response[Envelope[Organization]]:
         page = registry.list_organizations(
             kind=kind,
             municipality=municipality,
@@ -80,7 +80,7 @@ class OrganizationController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(OrganizationPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/",

@@ -17,9 +17,9 @@ from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
-    PlanPage,
     paginated,
 )
 from planregistry_api.parameters import Id, OptionalSlug, Slug
@@ -52,7 +52,7 @@ class PlanController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[PlanPage]:
+    ) -> Response[Envelope[Plan]]:
         page = registry.list_plans(
             org_id,
             programme=programme,
@@ -61,7 +61,7 @@ class PlanController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(PlanPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/organizations/{org_id:str}/plans",

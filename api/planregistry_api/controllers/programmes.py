@@ -15,8 +15,8 @@ from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
-    ProgrammePage,
     paginated,
 )
 from planregistry_api.parameters import Slug
@@ -43,9 +43,9 @@ class ProgrammeController(Controller):
         request: Request[Any, Any, Any],
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[ProgrammePage]:
+    ) -> Response[Envelope[Programme]]:
         page = registry.list_programmes(limit=limit, cursor=cursor, actor=actor)
-        return paginated(ProgrammePage, page, request)
+        return paginated(page, request)
 
     @get(
         "/{programme_id:str}",

@@ -17,9 +17,9 @@ from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
-    RevisionPage,
     paginated,
 )
 from planregistry_api.parameters import Id
@@ -65,7 +65,7 @@ class RevisionController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[RevisionPage]:
+    ) -> Response[Envelope[Revision]]:
         page = registry.list_revisions(
             plan_id,
             status=status,
@@ -75,7 +75,7 @@ class RevisionController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(RevisionPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/plans/{plan_id:int}/revisions",

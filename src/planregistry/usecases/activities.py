@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from planregistry.storage import activities, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow
-from planregistry.usecases.base import audit_change, check_version, coerce
+from planregistry.usecases.base import audit_change, check_version
 from planregistry.usecases.plans import PlanUseCases
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import CreateActivity, UpdateActivity
@@ -31,6 +31,7 @@ from planregistry_domain.model import Activity
 from planregistry_domain.paging import Page, utc_instant
 from planregistry_domain.policy import Action
 from planregistry_domain.programme import Programme
+from planregistry_domain.validation import coerce
 
 # Positions are renumbered on a move, so the id breaks any tie left by a gap or a race.
 _ACTIVITIES = Keyset("activities", ActivityRow.position, ActivityRow.id)

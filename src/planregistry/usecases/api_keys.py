@@ -16,12 +16,13 @@ from sqlalchemy import select
 
 from planregistry.storage.audit import API_KEY
 from planregistry.storage.tables import ApiKeyRow, OrganizationRow
-from planregistry.usecases.base import RegistryBase, coerce
+from planregistry.usecases.base import RegistryBase
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.audit import ApiKey, IssuedApiKey
 from planregistry_domain.commands import CreateApiKey
 from planregistry_domain.errors import NotFound, ValidationError
 from planregistry_domain.policy import Action, Scope
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import Role
 
 PREFIX = "prk"

@@ -41,13 +41,14 @@ from planregistry.storage.tables import (
     RevisionRow,
     SectionRow,
 )
-from planregistry.usecases.base import RegistryBase, coerce, validation_error
+from planregistry.usecases.base import RegistryBase
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.audit import AuditEntry
 from planregistry_domain.errors import Conflict, ValidationError
 from planregistry_domain.model import FollowUp, Municipality, Organization, Review, Revision
 from planregistry_domain.policy import Action, Scope
 from planregistry_domain.programme import Programme
+from planregistry_domain.validation import coerce, validation_error
 from planregistry_domain.vocabulary import Role
 
 FORMAT = "planregistry-export"

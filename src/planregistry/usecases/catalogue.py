@@ -14,13 +14,14 @@ from sqlalchemy import select
 
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, ProgrammeRow
-from planregistry.usecases.base import RegistryBase, audit_change, coerce
+from planregistry.usecases.base import RegistryBase, audit_change
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import CreateMunicipality
 from planregistry_domain.model import Municipality
 from planregistry_domain.paging import Page
 from planregistry_domain.policy import Action, Scope
 from planregistry_domain.programme import Programme
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import Role
 
 _PROGRAMMES = Keyset("programmes", ProgrammeRow.id)

@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 import msgspec
 from sqlalchemy import Connection, Row
 
-from planregistry.usecases.base import RegistryBase, coerce
+from planregistry.usecases.base import RegistryBase
 from planregistry.views import queries
 from planregistry_domain import comparisons as cmp
 from planregistry_domain import deadlines
@@ -28,6 +28,7 @@ from planregistry_domain.deadlines import InForceRevision, OpenRevision
 from planregistry_domain.errors import NotFound, PermissionDenied, ValidationError
 from planregistry_domain.policy import Action, Scope, Verdict, judge, sees_confidential_situation
 from planregistry_domain.programme import Programme, SurveyQuestion, Term
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     OrganizationKind,

@@ -20,7 +20,7 @@ from planregistry.storage.tables import (
     SectionRow,
     SituationRow,
 )
-from planregistry.usecases.base import audit_change, coerce
+from planregistry.usecases.base import audit_change
 from planregistry.usecases.plans import PlanUseCases
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import PutSection, PutSituation, SectionKey
@@ -28,6 +28,7 @@ from planregistry_domain.errors import FieldError, NotFound, ValidationError
 from planregistry_domain.model import Section, SituationPicture, Written
 from planregistry_domain.programme import Programme
 from planregistry_domain.redaction import shown_situation
+from planregistry_domain.validation import coerce
 
 
 class ContentUseCases(PlanUseCases):

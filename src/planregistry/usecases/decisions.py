@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from planregistry.storage import revisions
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
-from planregistry.usecases.base import audit_change, check_version, coerce
+from planregistry.usecases.base import audit_change, check_version
 from planregistry.usecases.plans import PlanUseCases
 from planregistry_domain import lifecycle
 from planregistry_domain.actor import SYSTEM, Actor
@@ -20,6 +20,7 @@ from planregistry_domain.commands import RecordDecision
 from planregistry_domain.model import Decision, Written
 from planregistry_domain.paging import Page, utc_instant
 from planregistry_domain.policy import Action
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
 _DECISIONS = Keyset("decisions", DecisionRow.id)

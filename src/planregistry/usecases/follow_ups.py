@@ -23,13 +23,14 @@ from planregistry.storage.tables import (
     PlanRow,
     RevisionRow,
 )
-from planregistry.usecases.base import RegistryBase, audit_change, coerce
+from planregistry.usecases.base import RegistryBase, audit_change
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import ReportFollowUp
 from planregistry_domain.errors import IllegalTransition, NotFound
 from planregistry_domain.model import FollowUp
 from planregistry_domain.paging import Page, utc_instant
 from planregistry_domain.policy import Action, Scope
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import RevisionStatus
 
 _FOLLOW_UPS = Keyset("follow-ups", FollowUpRow.reported_at, FollowUpRow.id)

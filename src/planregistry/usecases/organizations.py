@@ -17,7 +17,7 @@ from sqlalchemy import select
 from planregistry.storage import organizations, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, OrganizationRow
-from planregistry.usecases.base import RegistryBase, audit_change, check_version, coerce
+from planregistry.usecases.base import RegistryBase, audit_change, check_version
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import CreateOrganization, UpdateOrganization
 from planregistry_domain.errors import Conflict, NotFound
@@ -25,6 +25,7 @@ from planregistry_domain.model import Organization
 from planregistry_domain.paging import Page, utc_instant
 from planregistry_domain.policy import Action, Scope
 from planregistry_domain.redaction import shown_organization
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import OrganizationKind, Role
 
 _BY_ID = Keyset("organizations", OrganizationRow.id)

@@ -16,7 +16,7 @@ from planregistry.storage.paging import Keyset
 from planregistry.storage.revision_reader import read_placed_revision, read_revision
 from planregistry.storage.revisions import REVISION
 from planregistry.storage.tables import PlanRow, RevisionRow, SectionRow
-from planregistry.usecases.base import audit_change, coerce
+from planregistry.usecases.base import audit_change
 from planregistry.usecases.scoped import ScopedUseCases
 from planregistry_domain import lifecycle
 from planregistry_domain.actor import SYSTEM, Actor
@@ -26,6 +26,7 @@ from planregistry_domain.model import Plan, Revision, RevisionSummary
 from planregistry_domain.paging import Page, utc_instant
 from planregistry_domain.policy import Action
 from planregistry_domain.redaction import shown_revision
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import RevisionStatus
 
 _OPEN = [s.value for s in lifecycle.OPEN_STATUSES]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from planregistry.storage import reviews
 from planregistry.storage.revision_reader import read_placed_revision
 from planregistry.storage.tables import DecisionRow, ReviewRow, RevisionRow
-from planregistry.usecases.base import audit_change, coerce
+from planregistry.usecases.base import audit_change
 from planregistry.usecases.plans import PlanUseCases
 from planregistry_domain import deadlines
 from planregistry_domain.actor import SYSTEM, Actor
@@ -31,6 +31,7 @@ from planregistry_domain.model import CompletenessFinding, Review, Revision
 from planregistry_domain.policy import Action, Scope
 from planregistry_domain.programme import Programme
 from planregistry_domain.redaction import shown_situation_diff
+from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import DecisionBody, RevisionStatus
 
 
