@@ -141,6 +141,28 @@ def activity_path(activity_id: int) -> str:
     return f"{API_PREFIX}/activities/{int(activity_id)}"
 
 
+@dataclass(frozen=True)
+class Resource:
+    """A resource with an ETag: its path, what its tags name, and its type when read."""
+
+    path: str
+    kind: str
+    key: object
+    type_: type[Any]
+
+
+def organization_resource(org_id: str) -> Resource:
+    return Resource(organization_path(org_id), ORGANIZATION, org_id, Organization)
+
+
+def revision_resource(revision_id: int) -> Resource:
+    return Resource(revision_path(revision_id), REVISION, revision_id, Revision)
+
+
+def activity_resource(activity_id: int) -> Resource:
+    return Resource(activity_path(activity_id), ACTIVITY, activity_id, Activity)
+
+
 def segment(value: str) -> str:
     """A path segment, escaped so that no value can reach another path."""
     return quote(str(value), safe="")
@@ -408,18 +430,12 @@ class Session:
         )
 
     def guard(
-        self,
-        path: str,
-        kind: str,
-        key: object,
-        type_: type[Any],
-        *,
-        if_match: str | None,
-        expected_version: int | None,
+        self, resource: Resource, *, if_match: str | None, expected_version: int | None
     ) -> Precondition:
         """The `If-Match` of a write: given, built from a version, or the remembered one."""
         if if_match is not None and expected_version is not None:
             raise ValueError("Give if_match or expected_version, not both.")
+        path, kind, key, type_ = resource.path, resource.kind, resource.key, resource.type_
         if if_match is not None:
             sent: str | None = if_match
         elif expected_version is not None:

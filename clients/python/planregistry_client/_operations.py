@@ -21,14 +21,17 @@ from planregistry_client._core import (
     Listing,
     Session,
     activity_path,
+    activity_resource,
     decode,
     encode,
     filename_of,
     operation,
     organization_path,
+    organization_resource,
     paginated,
     query,
     revision_path,
+    revision_resource,
     segment,
 )
 from planregistry_domain import (
@@ -73,7 +76,7 @@ from planregistry_domain import (
 from planregistry_domain.errors import FieldError
 from planregistry_domain.errors import ValidationError as LibraryValidationError
 from planregistry_domain.paging import Page
-from planregistry_domain.wire import API_PREFIX, COMPARISON_FILTERS, REVISION, version_of
+from planregistry_domain.wire import API_PREFIX, COMPARISON_FILTERS, version_of
 
 T = TypeVar("T")
 
@@ -242,22 +245,11 @@ class Operations:
     ) -> Call[Organization]:
         """Change an organisation's fields given (central role); needs its ETag (see `Client`)."""
         session = self._session
-        path = organization_path(org_id)
-        guard = session.guard(
-            path,
-            "organization",
-            org_id,
-            Organization,
-            if_match=if_match,
-            expected_version=expected_version,
-        )
+        resource = organization_resource(org_id)
+        guard = session.guard(resource, if_match=if_match, expected_version=expected_version)
+        learn = session.learn_organization
         return session.send(
-            "PATCH",
-            path,
-            Organization,
-            changes,
-            learn=session.learn_organization,
-            precondition=guard,
+            "PATCH", resource.path, Organization, changes, learn=learn, precondition=guard
         )
 
     # --- Plans and revisions -----------------------------------------------------------
@@ -381,17 +373,11 @@ class Operations:
     ) -> Call[Revision]:
         """Change a draft's header fields (label, case numbers, section order…); needs its ETag."""
         session = self._session
-        path = revision_path(revision_id)
-        guard = session.guard(
-            path,
-            "revision",
-            revision_id,
-            Revision,
-            if_match=if_match,
-            expected_version=expected_version,
-        )
+        resource = revision_resource(revision_id)
+        guard = session.guard(resource, if_match=if_match, expected_version=expected_version)
+        learn = session.learn_revision
         return session.send(
-            "PATCH", path, Revision, changes, learn=session.learn_revision, precondition=guard
+            "PATCH", resource.path, Revision, changes, learn=learn, precondition=guard
         )
 
     @operation
@@ -444,12 +430,7 @@ class Operations:
         session = self._session
         path = revision_path(revision_id)
         guard = session.guard(
-            path,
-            REVISION,
-            revision_id,
-            Revision,
-            if_match=if_match,
-            expected_version=expected_version,
+            revision_resource(revision_id), if_match=if_match, expected_version=expected_version
         )
 
         def read(response: httpx.Response) -> Written[T]:
@@ -539,12 +520,7 @@ class Operations:
         session = self._session
         path = activity_path(activity_id)
         guard = session.guard(
-            path,
-            "activity",
-            activity_id,
-            Activity,
-            if_match=if_match,
-            expected_version=expected_version,
+            activity_resource(activity_id), if_match=if_match, expected_version=expected_version
         )
 
         def learn(activity: Activity, tag: str | None) -> None:
@@ -565,12 +541,7 @@ class Operations:
         session = self._session
         path = activity_path(activity_id)
         guard = session.guard(
-            path,
-            "activity",
-            activity_id,
-            Activity,
-            if_match=if_match,
-            expected_version=expected_version,
+            activity_resource(activity_id), if_match=if_match, expected_version=expected_version
         )
 
         def forget(_nothing: None, _tag: str | None) -> None:
