@@ -14,7 +14,8 @@ from planregistry.storage.tables import RevisionRow
 from planregistry.usecases.base import RegistryBase, check_version
 from planregistry_domain import lifecycle
 from planregistry_domain.actor import Actor
-from planregistry_domain.policy import Action, Scope
+from planregistry_domain.errors import NotFound, PermissionDenied
+from planregistry_domain.policy import Action, Scope, Verdict, judge_organization_plans
 from planregistry_domain.vocabulary import RevisionStatus
 
 
@@ -22,9 +23,21 @@ class ScopedUseCases(RegistryBase):
     def _organization_scope(
         self, session: Session, org_id: str, actor: Actor, action: Action
     ) -> Scope:
+        """An organisation's plans as a whole (list, create one), the policy asked first."""
         row = queries.get_organization(session, org_id)
         scope = queries.organization_scope(row)
-        self._authorize(actor, action, scope, entity="Organisationen", key=org_id)
+        verdict = judge_organization_plans(actor, action, scope)
+        if verdict is Verdict.HIDDEN:
+            raise NotFound("Organisationen", org_id)
+        if verdict is Verdict.FORBIDDEN:
+            if actor.organization is not None and actor.organization != org_id:
+                raise PermissionDenied(
+                    f"Du ser organisationen {org_id!r} men inte dess planer: som samordnare "
+                    f"arbetar du bara med planerna för {actor.organization!r}."
+                )
+            raise PermissionDenied(
+                f"Rollen {actor.role.label.lower()} får inte utföra detta ({action.value})."
+            )
         return scope
 
     def _placed_plan(
