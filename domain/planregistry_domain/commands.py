@@ -20,7 +20,6 @@ from planregistry_domain.constraints import (
     Slug,
     Year,
 )
-from planregistry_domain.model import Coordinator
 from planregistry_domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
@@ -40,9 +39,6 @@ class CoordinatorInput(_Command, kw_only=True):
     email: ShortText | None = None
     phone: ShortText | None = None
     title: ShortText | None = None
-
-    def to_model(self) -> Coordinator:
-        return Coordinator(name=self.name, email=self.email, phone=self.phone, title=self.title)
 
 
 class CreateMunicipality(_Command, kw_only=True):
