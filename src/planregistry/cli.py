@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planregistry.errors import PlanRegistryError
 from planregistry.settings import DATABASE_URL_ENV, database_url_from_env
+from planregistry_domain.errors import PlanRegistryError
 
 if TYPE_CHECKING:
     from planregistry import Registry
@@ -262,8 +262,8 @@ def token_command(
     import datetime as dt
 
     from planregistry import Registry, settings
-    from planregistry.domain.vocabulary import Role
     from planregistry_api.token_keys import mint_token
+    from planregistry_domain.vocabulary import Role
 
     if role == Role.COORDINATOR and organization is None:
         raise click.UsageError("--org krävs för rollen coordinator.")
@@ -359,8 +359,8 @@ def _login_link(
 ) -> str:
     import datetime as dt
 
-    from planregistry.domain.actor import Actor
-    from planregistry.domain.vocabulary import Role
+    from planregistry_domain.actor import Actor
+    from planregistry_domain.vocabulary import Role
 
     default_subject = "-".join(["local", role, *([organization] if organization else [])])
     person = Actor(

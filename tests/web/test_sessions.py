@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from planregistry import Actor, NotFound, PermissionDenied, Registry, Role, ValidationError
-from planregistry.domain.sessions import SESSION_ABSOLUTE, SESSION_IDLE, SIGN_IN_LINK_TTL
+from planregistry_domain.sessions import SESSION_ABSOLUTE, SESSION_IDLE, SIGN_IN_LINK_TTL
 from tests.conftest import Clock
 
 CENTRAL = Actor(subject="anna", name="Anna Central", role=Role.CENTRAL, municipality="stockholm")

@@ -10,11 +10,11 @@ from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from planregistry.domain.policy import Action
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.web.pages import Query, page
 from planregistry_api.web.session import session_of
+from planregistry_domain.policy import Action
 
 PAGE_SIZE = 50
 ENTITIES = {

@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get
 from litestar.response import Redirect, Template
 
-from planregistry.domain.comparisons import StatusBoardRow
-from planregistry.domain.policy import Action
-from planregistry.domain.vocabulary import OrganizationKind, RevisionStatus, Role
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.web.pages import Query, page
 from planregistry_api.web.session import session_of
+from planregistry_domain.comparisons import StatusBoardRow
+from planregistry_domain.policy import Action
+from planregistry_domain.vocabulary import OrganizationKind, RevisionStatus, Role
 
 # status filter value → (label, test on a row)
 STATUSES: dict[str, tuple[str, Callable[[StatusBoardRow], bool]]] = {

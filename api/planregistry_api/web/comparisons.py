@@ -18,16 +18,16 @@ from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
 from planregistry import Registry
-from planregistry.domain.actor import Actor
-from planregistry.domain.comparisons import NOT_REPORTED, Basis, ComparisonView
-from planregistry.domain.policy import Action
-from planregistry.domain.vocabulary import EnvironmentActivity, OrganizationKind
-from planregistry.errors import NotFound
 from planregistry.views.formats import MEDIA_TYPES, ExportFormat, filename, render
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.web.pages import Query, page
 from planregistry_api.web.session import session_of
+from planregistry_domain.actor import Actor
+from planregistry_domain.comparisons import NOT_REPORTED, Basis, ComparisonView
+from planregistry_domain.errors import NotFound
+from planregistry_domain.policy import Action
+from planregistry_domain.vocabulary import EnvironmentActivity, OrganizationKind
 
 VIEWS: dict[str, tuple[str, str]] = {
     "tackning": ("Aktivitetstäckning", "Hur många aktiviteter varje organisation har per nivå."),

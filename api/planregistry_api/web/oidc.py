@@ -45,14 +45,14 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from planregistry.domain.sessions import SESSION_ABSOLUTE
-from planregistry.errors import NotFound
 from planregistry_api.access import PUBLIC
 from planregistry_api.auth import PlanToken, actor_from_token
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.token_keys import AuthConfigurationError
 from planregistry_api.web.pages import SIGN_IN_PATH, Query, page
 from planregistry_api.web.session import is_tls, session_cookie
+from planregistry_domain.errors import NotFound
+from planregistry_domain.sessions import SESSION_ABSOLUTE
 
 PREFIX = "PLANREGISTRY_OIDC_"
 ISSUER_ENV = PREFIX + "ISSUER"

@@ -7,12 +7,12 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from planregistry.domain.policy import Action
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Slug
 from planregistry_api.web.pages import page
 from planregistry_api.web.session import session_of
+from planregistry_domain.policy import Action
 
 
 class OrganisationController(Controller):

@@ -17,11 +17,11 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
-from planregistry.domain.actor import Actor
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import NotFound, PermissionDenied
 from planregistry_api.parameters import MAX_ID
 from planregistry_api.web.session import CSRF_FIELD, CsrfRefused, session_of
+from planregistry_domain.actor import Actor
+from planregistry_domain.errors import NotFound, PermissionDenied
+from planregistry_domain.vocabulary import Role
 
 logger = logging.getLogger("planregistry_api.web")
 

@@ -21,20 +21,20 @@ from litestar.concurrency import sync_to_thread
 from litestar.response import Redirect, Template
 
 from planregistry import Registry
-from planregistry.domain.actor import Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge
-from planregistry.domain.vocabulary import (
-    DecisionBody,
-    DecisionOutcome,
-    FollowUpStatus,
-    RevisionStatus,
-)
-from planregistry.errors import IllegalTransition, StaleVersion, ValidationError
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
 from planregistry_api.web.pages import QueryId, page
 from planregistry_api.web.session import session_of
+from planregistry_domain.actor import Actor
+from planregistry_domain.errors import IllegalTransition, StaleVersion, ValidationError
+from planregistry_domain.policy import Action, Scope, Verdict, judge
+from planregistry_domain.vocabulary import (
+    DecisionBody,
+    DecisionOutcome,
+    FollowUpStatus,
+    RevisionStatus,
+)
 
 BOARD_OUTCOMES = [
     (o.value, o.label)

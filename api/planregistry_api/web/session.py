@@ -23,8 +23,8 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from planregistry import Registry
-from planregistry.domain.sessions import WebSession
 from planregistry_api.dependencies import REGISTRY_STATE_KEY
+from planregistry_domain.sessions import WebSession
 
 COOKIE = "planregistry_session"
 CSRF_FIELD = "csrf_token"

@@ -13,7 +13,6 @@ from litestar import Controller, Request, get, post
 from litestar.concurrency import sync_to_thread
 from litestar.response import Redirect, Template
 
-from planregistry.domain.policy import Action
 from planregistry_api.access import PUBLIC, requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.web.oidc import OIDC_STATE_KEY
@@ -25,6 +24,7 @@ from planregistry_api.web.session import (
     session_cookie,
     session_of,
 )
+from planregistry_domain.policy import Action
 
 LINK_PATH = f"{SIGN_IN_PATH}/lank"
 

@@ -14,17 +14,7 @@ import secrets
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.policy import Scope
-from planregistry.domain.sessions import (
-    SESSION_ABSOLUTE,
-    SESSION_IDLE,
-    SIGN_IN_LINK_TTL,
-    WebSession,
-)
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import NotFound, PermissionDenied, ValidationError
-from planregistry.storage import convert
+from planregistry.storage.rowmap import utc
 from planregistry.storage.tables import (
     MunicipalityRow,
     OrganizationRow,
@@ -32,6 +22,16 @@ from planregistry.storage.tables import (
     WebSessionRow,
 )
 from planregistry.usecases.base import RegistryBase
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.errors import NotFound, PermissionDenied, ValidationError
+from planregistry_domain.policy import Scope
+from planregistry_domain.sessions import (
+    SESSION_ABSOLUTE,
+    SESSION_IDLE,
+    SIGN_IN_LINK_TTL,
+    WebSession,
+)
+from planregistry_domain.vocabulary import Role
 
 # last_seen_at is written at most this often, not on every page.
 _TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -141,8 +141,8 @@ class WebSessionUseCases(RegistryBase):
             row = session.get(WebSessionRow, _hash(token))
             if row is None or row.ended_at is not None:
                 return None
-            expires_at = convert.utc(row.expires_at)
-            last_seen = convert.utc(row.last_seen_at)
+            expires_at = utc(row.expires_at)
+            last_seen = utc(row.last_seen_at)
             if now >= expires_at or now >= last_seen + idle:
                 return None
             found = WebSession(actor=_actor(row), csrf_token=row.csrf_token, expires_at=expires_at)

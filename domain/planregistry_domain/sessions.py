@@ -6,7 +6,7 @@ import datetime as dt
 
 from msgspec import Struct
 
-from planregistry.domain.actor import Actor
+from planregistry_domain.actor import Actor
 
 # A sign-in link is for the next few minutes; a session ends after this much idleness
 # or, in any case, this long after sign-in.
