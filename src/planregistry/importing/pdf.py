@@ -123,13 +123,22 @@ def read_pdf(data: bytes, *, limits: Limits | None = None) -> Document:
     return Document(format=SourceFormat.PDF, blocks=blocks, pages=len(pages))
 
 
-def _why(exc: Exception) -> str:
-    name = type(exc).__name__
-    if "Password" in name or "Encrypt" in name or "encrypt" in str(exc).casefold():
+def _why(exc: BaseException) -> str:
+    # pdfplumber wraps pdfminer's exception: look at the whole chain.
+    chain: list[BaseException] = [exc]
+    while len(chain) < 5:
+        nested = chain[-1].__cause__ or chain[-1].__context__
+        nested = nested or next((a for a in chain[-1].args if isinstance(a, BaseException)), None)
+        if nested is None:
+            break
+        chain.append(nested)
+    name = " ".join(type(e).__name__ for e in chain)
+    said = " ".join(str(e) for e in chain).casefold()
+    if "Password" in name or "Encrypt" in name or "encrypt" in said or "password" in said:
         return (
             "PDF-filen är krypterad eller lösenordsskyddad; spara en olåst kopia och importera den."
         )
-    return f"PDF-filen är skadad eller ingen PDF ({name})."
+    return f"PDF-filen är skadad eller ingen PDF ({type(chain[-1]).__name__})."
 
 
 def _read_page(page: Any, number: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -43,6 +43,10 @@ _PAIRS: Mapping[str, tuple[str, ...]] = {
 _WORD = re.compile(r"^(?P<lead>[^\w&]*)(?P<core>[\w&][\w&'’-]*?)(?P<trail>[^\w&]*)$")
 _MAX_SPELLINGS = 4096
 _MIN_PART = 3
+# Bounds on the work for one word (an upload is untrusted): longer words, and compound
+# parts longer than this, are not searched.
+_MAX_WORD = 32
+_MAX_PART = 18
 # A known word is replaced only by a spelling this many times more frequent (set on the
 # seed plan: 1.2 turns "stod"/"bor" into "stöd"/"bör", 1.15 would turn "sitt" into "sätt").
 _KNOWN_RATIO = 1.18
