@@ -19,6 +19,7 @@ from planregistry.usecases.comparisons import ComparisonUseCases
 from planregistry.usecases.content import ContentUseCases
 from planregistry.usecases.decisions import DecisionUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
+from planregistry.usecases.imports import ImportUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
 from planregistry.usecases.reviews import ReviewUseCases
 
@@ -31,6 +32,7 @@ def database_url_from_env() -> str:
 
 
 class Registry(
+    ImportUseCases,
     CatalogueUseCases,
     OrganizationUseCases,
     ContentUseCases,

@@ -9,6 +9,7 @@ what could not be placed, with its page and line.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from msgspec import Struct, field
@@ -92,3 +93,17 @@ class ImportProposal(Struct, kw_only=True):
 
     def section_command(self, section: ProposedSection) -> PutSection:
         return PutSection(heading=section.heading, body=section.body)
+
+
+class PlanImport(Struct, kw_only=True):
+    """An uploaded document's proposal as stored; `applied_revision_id` once applied."""
+
+    id: int
+    organization_id: str
+    source: ImportSource
+    proposal: ImportProposal
+    created_at: dt.datetime
+    created_by: str
+    applied_revision_id: int | None = None
+    applied_at: dt.datetime | None = None
+    applied_by: str | None = None

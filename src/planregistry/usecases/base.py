@@ -94,6 +94,11 @@ def check_version(entity: str, key: object, expected: int | None, current: int) 
         raise StaleVersion(entity, key, expected, current)
 
 
+# The transaction of `RegistryBase._all_or_nothing` in progress, if any, and its registry.
+_unit_of_work: ContextVar[tuple[RegistryBase, Session] | None] = ContextVar(
+    "planregistry_unit_of_work", default=None
+)
+
 # The HTTP layer sets this per request, so audit entries can be traced to their request.
 _request_id: ContextVar[str | None] = ContextVar("planregistry_request_id", default=None)
 
@@ -135,7 +140,13 @@ class RegistryBase:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
+        outer = _unit_of_work.get()
         try:
+            if outer is not None and outer[0] is self:
+                # Inside `_all_or_nothing`: one more step of its transaction.
+                yield outer[1]
+                outer[1].flush()
+                return
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
         except IntegrityError as exc:
@@ -143,6 +154,18 @@ class RegistryBase:
                 "Uppgifterna krockar med det som redan finns "
                 "(en dubblett eller en saknad referens)."
             ) from exc
+
+    @contextmanager
+    def _all_or_nothing(self) -> Iterator[Session]:
+        """Run several write use cases as one transaction: each still checks the policy,
+        validates and audits as it does alone, but nothing commits unless all succeed
+        (an imported plan is applied whole or not at all)."""
+        with self._write() as session:
+            token = _unit_of_work.set((self, session))
+            try:
+                yield session
+            finally:
+                _unit_of_work.reset(token)
 
     @staticmethod
     def _authorize(
