@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from planregistry.errors import PlanRegistryError
+from planregistry.importing.command import import_plan
 from planregistry.registry import DATABASE_URL_ENV, Registry, database_url_from_env
 from planregistry.storage import migrations
 
@@ -336,8 +337,12 @@ def bench_data(ctx: click.Context, orgs: int, seed: int) -> None:
     )
 
 
+main.add_command(import_plan)
+
 # What the `server` extra brings; the library and the client install without them.
 _SERVER_PACKAGES = frozenset({"litestar", "granian", "jwt", "cryptography"})
+# What the `import` extra brings (planregistry.importing's readers).
+_IMPORT_PACKAGES = frozenset({"docx", "pdfplumber", "pdfminer", "wordfreq"})
 
 
 def run() -> None:
@@ -347,6 +352,13 @@ def run() -> None:
         click.echo(f"Fel: {exc.detail}", err=True)
         sys.exit(1)
     except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] in _IMPORT_PACKAGES:
+            click.echo(
+                f"Fel: importen behöver läsarna, som inte är installerade (saknar {exc.name}). "
+                "Installera dem med: pip install 'planregistry[import]'",
+                err=True,
+            )
+            sys.exit(1)
         if (exc.name or "").split(".")[0] not in _SERVER_PACKAGES:
             raise
         click.echo(

@@ -33,6 +33,25 @@ from planregistry.usecases.content import ContentUseCases
 
 
 class ImportUseCases(ContentUseCases, ActivityUseCases):
+    def propose_plan_import(
+        self,
+        org_id: str,
+        data: bytes,
+        filename: str,
+        *,
+        programme_id: str | None = None,
+        cycle_year: int | None = None,
+        limits: Limits | None = None,
+        actor: Actor = SYSTEM,
+    ) -> ImportProposal:
+        """What the document would become for the organisation, stored nowhere."""
+        from planregistry.importing import propose
+
+        with self._read() as session:
+            self._organization_scope(session, org_id, actor, Action.EDIT_DRAFT)
+            programme = self._programme(session, _programme_for(session, org_id, programme_id))
+        return propose(data, filename, programme, cycle_year=cycle_year, limits=limits)
+
     def create_plan_import(
         self,
         org_id: str,
