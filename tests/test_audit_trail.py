@@ -2,7 +2,7 @@
 
 Each entry names who (subject, name, role), what (entity, id, action and the applied
 change), where (municipality, organisation) and in which request. A refused write
-leaves none; the backup neither carries the trail nor disturbs it.
+leaves none; the backup carries the trail and a restore gives it back unchanged.
 """
 
 from __future__ import annotations
@@ -340,36 +340,63 @@ def empty_registry(database_url: str, request: pytest.FixtureRequest, tmp_path: 
     return target
 
 
-def test_a_restore_is_exact_and_writes_one_summary_entry(
+def whole_trail(registry: Registry) -> list[AuditEntry]:
+    trail: list[AuditEntry] = []
+    cursor: str | None = None
+    while True:
+        page = registry.list_audit(limit=500, cursor=cursor)
+        trail.extend(page.items)
+        if page.next_cursor is None:
+            return trail
+        cursor = page.next_cursor
+
+
+def test_a_restore_is_exact_trail_and_keys_included(world: World, empty_registry: Registry) -> None:
+    source, target = world.registry, empty_registry
+    issued = source.create_api_key(
+        {"name": "Ärendesystemet", "role": "reader", "municipality": "stockholm"}
+    )
+    revoked = source.create_api_key(
+        {"name": "Gamla systemet", "role": "reader", "municipality": "stockholm"}
+    )
+    source.revoke_api_key(revoked.key.id)
+    trail = whole_trail(source)
+    assert len(trail) > 10
+    document = source.export_json()
+    decoded = msgspec.json.decode(document)
+    assert {"audit", "api_keys"} <= set(decoded)
+    assert [k["id"] for k in decoded["api_keys"]] == sorted([issued.key.id, revoked.key.id])
+    assert issued.token not in document.decode()  # the hash, never the secret
+    target.import_json(document)
+    assert target.export_json() == document
+    assert whole_trail(target) == trail  # no entry of the import's own
+    assert target.list_api_keys() == source.list_api_keys()
+    assert target.authenticate_api_key(issued.token) == source.authenticate_api_key(issued.token)
+    assert target.authenticate_api_key(revoked.token) is None
+    # Writing goes on after a restore, its entry after the restored ones.
+    target.put_section(world.own.draft, "egen", {"heading": "Eget", "body": "Text."})
+    (entry,) = whole_trail(target)[len(trail) :]
+    assert entry.id > trail[-1].id and entry.entity_id == str(world.own.draft)
+    # A second restore is refused and leaves nothing.
+    before = snapshot(target)
+    with pytest.raises(Conflict):
+        target.import_json(document)
+    assert snapshot(target) == before
+
+
+def test_a_document_without_trail_restores_with_one_summary_entry(
     world: World, empty_registry: Registry
 ) -> None:
     source, target = world.registry, empty_registry
-    source.create_api_key({"name": "Ärendesystemet", "role": "reader", "municipality": "stockholm"})
-    document = source.export_json()
-    assert set(msgspec.json.decode(document)) == {
-        "format",
-        "format_version",
-        "municipalities",
-        "programmes",
-        "organizations",
-        "plans",
-        "revisions",
-        "follow_ups",
-        "reviews",
-    }  # neither the audit trail nor the API keys
-    target.import_json(document)
-    assert target.export_json() == document
+    decoded = msgspec.json.decode(source.export_json())
+    del decoded["audit"], decoded["api_keys"]
+    decoded["format_version"] = 1  # as written before the trail was part of the backup
+    target.import_json(msgspec.json.encode(decoded))
     (entry,) = entries(target)
     change = expect(entry, SYSTEM, "registry", "import", "import", None, None)
     assert change["municipalities"] == ["goteborg", "stockholm"]
     assert (change["organizations"], change["plans"], change["revisions"]) == (3, 3, 6)
     assert target.list_api_keys() == []
-    # Writing goes on after a restore; a second restore is refused and leaves nothing.
-    target.put_section(world.own.draft, "egen", {"heading": "Eget", "body": "Text."})
-    before = snapshot(target)
-    with pytest.raises(Conflict):
-        target.import_json(document)
-    assert snapshot(target) == before
 
 
 def test_the_demo_is_written_like_any_other_use_of_the_library(registry: Registry) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -127,3 +128,60 @@ def test_serve_without_the_server_extra_says_what_to_install(
     err = capsys.readouterr().err
     assert "pip install 'planregistry[server]'" in err and "granian" in err
     assert "Traceback" not in err
+
+
+def _refused(*args: str) -> str:
+    """The command fails with one Swedish line on stderr and exit code 1, no traceback."""
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Fel: ") and "Traceback" not in result.stderr
+    return line
+
+
+def test_data_commands_give_a_new_sqlite_file_the_schema(tmp_path: Path) -> None:
+    exported = tmp_path / "empty.json"
+    result = CliRunner().invoke(
+        main,
+        ["--database-url", f"sqlite:///{tmp_path / 'new.sqlite3'}", "export", "-o", str(exported)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "schema" in result.stderr
+    assert b'"organizations": []' in exported.read_bytes()
+    # A file that exists but is empty (touch) is as new; import and demo need no upgrade.
+    (tmp_path / "touched.sqlite3").touch()
+    touched = f"sqlite:///{tmp_path / 'touched.sqlite3'}"
+    assert "inläst" in _cli("--database-url", touched, "demo")
+    _cli("--database-url", touched, "export", "-o", str(exported))
+    _cli("--database-url", f"sqlite:///{tmp_path / 'other.sqlite3'}", "import", str(exported))
+
+
+@pytest.mark.postgres
+def test_a_never_migrated_postgresql_database_is_not_migrated_unasked(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = postgres_server.create_database()
+    document = tmp_path / "doc.json"
+    document.write_text("{}")
+    for args in (("export",), ("demo",), ("import", str(document))):
+        line = _refused("--database-url", url, *args)
+        assert "PLANREGISTRY_DATABASE_URL" in line and "planregistry db upgrade" in line, line
+    with Registry.open(url) as registry, registry.engine.connect() as connection:
+        from sqlalchemy import inspect
+
+        assert inspect(connection).get_table_names() == []  # left as it was
+
+
+def test_an_older_schema_or_a_foreign_database_says_what_to_do(tmp_path: Path) -> None:
+    old = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    migrations.upgrade(old, "0001")
+    line = _refused("--database-url", old, "export")
+    assert "äldre schemaversion (0001)" in line and "planregistry db upgrade" in line
+    foreign = tmp_path / "foreign.sqlite3"
+    connection = sqlite3.connect(foreign)
+    connection.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY)")
+    connection.close()
+    line = _refused("--database-url", f"sqlite:///{foreign}", "demo")
+    assert "inte är registrets" in line

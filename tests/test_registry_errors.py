@@ -254,3 +254,21 @@ def test_every_content_change_bumps_the_revision_version(demo_registry: Registry
     revision = demo_registry.get_revision(revision_id)
     # The organisation's own section is appended after the programme's.
     assert revision.sections[-1].heading == "Lokalt brottsförebyggande råd"
+
+
+def test_a_validation_error_names_every_bad_field(demo_registry: Registry) -> None:
+    revision_id = _seed_revision_id(demo_registry)
+    before = demo_registry.export_json()
+    with pytest.raises(ValidationError) as refused:
+        demo_registry.add_activity(
+            revision_id,
+            {"level": 3, "themes": ["staff_training", "Not A Slug", 3], "owner": "x"},
+        )
+    assert [(e.path, e.message) for e in refused.value.errors] == [
+        ("$.title", "Object missing required field `title`"),
+        ("$.level", "Expected `str`, got `int`"),
+        ("$.themes[1]", "Expected `str` matching regex '^[a-z0-9]+(?:[-_][a-z0-9]+)*$'"),
+        ("$.themes[2]", "Expected `str`, got `int`"),
+        ("$.owner", "Object contains unknown field `owner`"),
+    ]
+    assert demo_registry.export_json() == before

@@ -8,7 +8,6 @@ validation) are answered in the same shape. A 5xx never carries internal details
 from __future__ import annotations
 
 import logging
-import re
 from http import HTTPStatus
 from typing import Any
 
@@ -33,8 +32,6 @@ PROBLEM_JSON = "application/problem+json"
 WWW_AUTHENTICATE = 'Bearer realm="planregistry"'
 
 logger = logging.getLogger("planregistry_api")
-
-_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`")
 
 
 class FieldProblem(Struct, kw_only=True):
@@ -117,9 +114,7 @@ def library_error(request: Request[Any, Any, Any], exc: PlanRegistryError) -> Re
     extensions: dict[str, Any] = {}
     slug, title = exc.type_slug, exc.title
     if isinstance(exc, ValidationError):
-        errors = [
-            FieldProblem(path=_field_path(e.path, e.message), message=e.message) for e in exc.errors
-        ]
+        errors = [FieldProblem(path=e.path, message=e.message) for e in exc.errors]
         # A bad parameter is a bad request, not unprocessable content. The library names
         # a parameter plainly and a body field by JSON path; without a body, it can only
         # be about the parameters.
@@ -139,12 +134,6 @@ def library_error(request: Request[Any, Any, Any], exc: PlanRegistryError) -> Re
         extensions["current_status"] = exc.current
         extensions["allowed"] = list(exc.allowed)
     return problem_response(request, status, slug, title, exc.detail, **extensions)
-
-
-def _field_path(path: str, message: str) -> str:
-    """msgspec reports an unknown field at its object (`$`); name the field itself."""
-    unknown = _UNKNOWN_FIELD.match(message)
-    return f"{path}.{unknown['name']}" if unknown and path.startswith("$") else path
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -17,7 +17,24 @@ if TYPE_CHECKING:
     from planregistry_api.token_keys import TokenKeys
 
 
-@click.group()
+class CommandFailed(click.ClickException):
+    """A refusal the user can act on: one Swedish line on stderr, exit code 1."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"Fel: {self.format_message()}", err=True)
+
+
+class _Commands(click.Group):
+    """Every library error a command meets ends it with its one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PlanRegistryError as exc:
+            raise CommandFailed(exc.detail) from None
+
+
+@click.group(cls=_Commands)
 @click.option(
     "--database-url",
     envvar=DATABASE_URL_ENV,
@@ -32,6 +49,21 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 def _url(ctx: click.Context) -> str:
     return str(ctx.obj)
+
+
+def _registry(ctx: click.Context) -> Registry:
+    """The Registry on the configured database, checked and with the newest schema.
+
+    A new SQLite database is migrated on the spot (said on stderr); anything else that
+    is not ready stops the command with one line saying what to run.
+    """
+    from planregistry import settings
+
+    checked = settings.check(_url(ctx), database=True)
+    assert checked.engine is not None
+    if checked.migrated:
+        click.echo("Databasen var ny och har fått registrets schema.", err=True)
+    return Registry(checked.engine)
 
 
 @main.group()
@@ -63,7 +95,7 @@ def demo(ctx: click.Context) -> None:
     """Load the default programme, Stockholm's organisations and the seed plan."""
     from planregistry.defaults.demo import load_demo
 
-    with Registry.open(_url(ctx)) as registry:
+    with _registry(ctx) as registry:
         loaded = load_demo(registry)
     click.echo("Demodata är inläst." if loaded else "Demodata fanns redan; inget ändrades.")
 
@@ -223,7 +255,7 @@ def api_keys_create(
 ) -> None:
     """Issue a key; its token is printed this once (stdout), never stored."""
     data = {"name": name, "role": role, "municipality": municipality, "organization": organization}
-    with Registry.open(_url(ctx)) as registry:
+    with _registry(ctx) as registry:
         issued = registry.create_api_key(data)
     click.echo(
         f"API-nyckeln {issued.key.id} ({issued.key.name}, {issued.key.role.value}) är skapad. "
@@ -237,7 +269,7 @@ def api_keys_create(
 @click.pass_context
 def api_keys_list(ctx: click.Context) -> None:
     """List every key (never their secrets)."""
-    with Registry.open(_url(ctx)) as registry:
+    with _registry(ctx) as registry:
         keys = registry.list_api_keys()
     if not keys:
         click.echo("Inga API-nycklar.")
@@ -252,7 +284,7 @@ def api_keys_list(ctx: click.Context) -> None:
 @click.pass_context
 def api_keys_revoke(ctx: click.Context, key_id: str) -> None:
     """Revoke a key at once; requests with it answer 401 from then on."""
-    with Registry.open(_url(ctx)) as registry:
+    with _registry(ctx) as registry:
         registry.revoke_api_key(key_id)
     click.echo(f"API-nyckeln {key_id} är återkallad.")
 
@@ -296,8 +328,16 @@ def schemas_command(check: bool, directory: Path) -> None:
 )
 @click.pass_context
 def export_command(ctx: click.Context, output: Path | None) -> None:
-    """Write the whole registry as one JSON document."""
-    with Registry.open(_url(ctx)) as registry:
+    """Write the whole registry as one JSON document: the backup.
+
+    It holds every municipality, programme, organisation, plan, revision (sections,
+    situation picture, activities, decisions), follow-up and review, the API keys (as
+    the SHA-256 hashes of their secrets, never the secrets) and the whole audit trail,
+    ids, versions and timestamps included. `planregistry import` restores it into an
+    empty database; exporting again gives the same document. It contains personal data
+    and confidential situation pictures: keep it as safe as the database.
+    """
+    with _registry(ctx) as registry:
         data = registry.export_json()
     if output is None:
         sys.stdout.buffer.write(data + b"\n")
@@ -309,8 +349,14 @@ def export_command(ctx: click.Context, output: Path | None) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def import_command(ctx: click.Context, source: Path) -> None:
-    """Restore an exported document into an empty (migrated) database."""
-    with Registry.open(_url(ctx)) as registry:
+    """Restore an exported document (see `export`) into an empty database.
+
+    A new SQLite file is given the schema first; other databases need `db upgrade`.
+
+    The audit trail and the API keys come back as they were: keys issued before the
+    backup keep working.
+    """
+    with _registry(ctx) as registry:
         registry.import_json(source.read_bytes())
     click.echo(f"{source} är importerad.")
 
@@ -323,7 +369,7 @@ def bench_data(ctx: click.Context, orgs: int, seed: int) -> None:
     """Fill a migrated database with generated plans at national scale (for benchmarks)."""
     from planregistry.benchdata import generate
 
-    with Registry.open(_url(ctx)) as registry:
+    with _registry(ctx) as registry:
         summary = generate(
             registry.engine,
             orgs,
@@ -348,9 +394,6 @@ _IMPORT_PACKAGES = frozenset({"docx", "pdfplumber", "pdfminer", "wordfreq"})
 def run() -> None:
     try:
         main(standalone_mode=True)
-    except PlanRegistryError as exc:
-        click.echo(f"Fel: {exc.detail}", err=True)
-        sys.exit(1)
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] in _IMPORT_PACKAGES:
             click.echo(

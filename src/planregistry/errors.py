@@ -89,3 +89,20 @@ class ReadOnly(IllegalTransition):
 class PermissionDenied(PlanRegistryError):
     type_slug = "forbidden"
     title = "Åtkomst nekad"
+
+
+class ConfigurationError(PlanRegistryError):
+    """A setting (environment variable or option) is unusable, or the database not ready.
+
+    `setting` names it (`PLANREGISTRY_DATABASE_URL`, `PLANREGISTRY_JWT_SECRET`…) and the
+    detail says, in one line, what is wrong and what to do (`setting` is None when the
+    problem's own words name the setting).
+    """
+
+    type_slug = "configuration"
+    title = "Felaktig konfiguration"
+
+    def __init__(self, setting: str | None, problem: str) -> None:
+        super().__init__(f"{setting}: {problem}" if setting else problem)
+        self.setting = setting
+        self.problem = problem

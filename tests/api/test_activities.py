@@ -88,7 +88,7 @@ def test_bad_activity_bodies_are_422(demo_client, demo_registry) -> None:
         "wrong type": ({**ACTIVITY, "partners": "Polis"}, ["$.partners"]),
         "server-owned key": ({**ACTIVITY, "key": "my-key"}, ["$.key"]),
         "server-owned revision": ({**ACTIVITY, "revision_id": 2}, ["$.revision_id"]),
-        "missing title": ({"level": "preventing"}, ["$"]),
+        "missing title": ({"level": "preventing"}, ["$.title"]),
     }
     for name, (payload, paths) in cases.items():
         body = refused_without_change(

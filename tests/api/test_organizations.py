@@ -112,7 +112,7 @@ def test_create_refuses_bad_bodies(client, registry: Registry) -> None:
         "number as text": ({**ORGANIZATION, "name": 5}, "$.name"),
         "unknown kind": ({**ORGANIZATION, "kind": "county"}, "$.kind"),
         "bad slug": ({**ORGANIZATION, "id": "Bad Id"}, "$.id"),
-        "missing field": ({k: v for k, v in ORGANIZATION.items() if k != "name"}, "$"),
+        "missing field": ({k: v for k, v in ORGANIZATION.items() if k != "name"}, "$.name"),
         "server-owned field": ({**ORGANIZATION, "version": 1}, "$.version"),
         "not an object": (["hasselby-vallingby"], "$"),
     }

@@ -113,6 +113,36 @@ def test_numbers_sent_as_text_are_refused_not_coerced(client, registry: Registry
     assert body["errors"] == [{"path": "$.cycle_year", "message": "Expected `int`, got `str`"}]
 
 
+def test_a_422_names_every_missing_and_invalid_field(client, registry: Registry) -> None:
+    """msgspec stops at the first error; the answer lists them all, each at its path."""
+    body = refused_without_change(
+        registry,
+        lambda: client.post(
+            f"{V1}/organizations",
+            json={
+                "id": "Bad Id",
+                "kind": "county",
+                "coordinators": [{"name": "Anna"}, {"name": 5}, {"email": "x@y.se"}],
+                "colour": "blue",
+            },
+        ),
+        422,
+        "validation",
+    )
+    assert [e["path"] for e in body["errors"]] == [
+        "$.id",
+        "$.name",
+        "$.kind",
+        "$.committee",
+        "$.municipality",
+        "$.coordinators[1].name",
+        "$.coordinators[2].name",
+        "$.colour",
+    ]
+    assert body["errors"][1]["message"] == "Object missing required field `name`"
+    assert all(e["path"] in body["detail"] for e in body["errors"])
+
+
 def test_nul_characters_are_refused_on_every_database(client, registry: Registry) -> None:
     """PostgreSQL text cannot hold U+0000; it must be a 422 there too, never a 500."""
     body = refused_without_change(

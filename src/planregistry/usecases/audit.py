@@ -19,7 +19,7 @@ from planregistry.usecases.base import RegistryBase
 _BY_ID = Keyset("audit", AuditRow.id)
 
 
-def _entry(row: AuditRow) -> AuditEntry:
+def audit_entry(row: AuditRow) -> AuditEntry:
     return AuditEntry(
         id=row.id,
         occurred_at=convert.utc(row.occurred_at),
@@ -73,4 +73,4 @@ class AuditUseCases(RegistryBase):
             rows, next_cursor = _BY_ID.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
-            return Page(items=[_entry(r) for r in rows], next_cursor=next_cursor)
+            return Page(items=[audit_entry(r) for r in rows], next_cursor=next_cursor)

@@ -1,15 +1,17 @@
 """Export the whole registry as one JSON document, and restore it into an empty database.
 
 The document carries every id, version and timestamp, so export → import → export
-gives the same document: it is a backup and a way to move between databases. Both are
-the system's alone (`Action.MANAGE_REGISTRY`): the document spans every municipality
-and holds personal data and confidential situation pictures unredacted.
+gives the same document: it is the backup and the way to move between databases. Both
+are the system's alone (`Action.MANAGE_REGISTRY`): the document spans every municipality
+and holds personal data, confidential situation pictures, the audit trail and the API
+keys' hashes unredacted.
 
-The audit trail and the API keys are not part of the document: the trail belongs to
-the database it was written in (it is append-only, so a restore could not rewrite it
-anyway), and keys are credentials to issue anew. An import writes one audit entry of
-its own (entity `registry`, action `import`, counts of what it restored), not one per
-restored object.
+The audit trail is restored as it was, ids included (the table is append-only, and an
+import into an empty database only appends), and the API keys by their hashes, so keys
+issued before the backup keep working after the restore. Restoring a trail writes no
+entry of its own: the restored trail equals the original. A document of format
+version 1 (no trail, no keys) still imports, and then the import writes one summary
+entry (entity `registry`, action `import`, counts of what it restored).
 """
 
 from __future__ import annotations
@@ -22,15 +24,19 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from planregistry.domain.actor import SYSTEM, Actor
+from planregistry.domain.audit import AuditEntry
 from planregistry.domain.model import FollowUp, Municipality, Organization, Review, Revision
 from planregistry.domain.policy import Action, Scope
 from planregistry.domain.programme import Programme
+from planregistry.domain.vocabulary import Role
 from planregistry.errors import Conflict, ValidationError
 from planregistry.storage import convert, queries
 from planregistry.storage.tables import (
     ActivityPartnerRow,
     ActivityRow,
     ActivityThemeRow,
+    ApiKeyRow,
+    AuditRow,
     DecisionRow,
     FollowUpRow,
     MunicipalityRow,
@@ -44,10 +50,13 @@ from planregistry.storage.tables import (
     SituationRow,
     SurveyAnswerRow,
 )
+from planregistry.usecases.audit import audit_entry
 from planregistry.usecases.base import RegistryBase, coerce, validation_error
 
 FORMAT = "planregistry-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 had no audit trail and no API keys; such documents still import.
+READABLE_VERSIONS = (1, FORMAT_VERSION)
 
 
 class PlanRecord(Struct, kw_only=True):
@@ -56,6 +65,20 @@ class PlanRecord(Struct, kw_only=True):
     programme_id: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+
+class ApiKeyRecord(Struct, kw_only=True):
+    """An API key as stored: its public record and the SHA-256 of its secret, never the secret."""
+
+    id: str
+    name: str
+    secret_hash: str
+    role: Role
+    municipality: str
+    organization: str | None = None
+    created_at: dt.datetime
+    created_by: str
+    revoked_at: dt.datetime | None = None
 
 
 class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -68,10 +91,21 @@ class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     revisions: list[Revision]
     follow_ups: list[FollowUp]
     reviews: list[Review]
+    api_keys: list[ApiKeyRecord] = []
+    audit: list[AuditEntry] = []
 
 
 # Tables with integer keys whose PostgreSQL sequences must follow imported ids.
-_SEQUENCED = (PlanRow, RevisionRow, SectionRow, ActivityRow, FollowUpRow, DecisionRow, ReviewRow)
+_SEQUENCED = (
+    PlanRow,
+    RevisionRow,
+    SectionRow,
+    ActivityRow,
+    FollowUpRow,
+    DecisionRow,
+    ReviewRow,
+    AuditRow,
+)
 
 
 class BackupUseCases(RegistryBase):
@@ -117,6 +151,23 @@ class BackupUseCases(RegistryBase):
                     convert.review(r)
                     for r in session.scalars(select(ReviewRow).order_by(ReviewRow.id))
                 ],
+                api_keys=[
+                    ApiKeyRecord(
+                        id=r.id,
+                        name=r.name,
+                        secret_hash=r.secret_hash,
+                        role=Role(r.role),
+                        municipality=r.municipality_id,
+                        organization=r.organization_id,
+                        created_at=convert.utc(r.created_at),
+                        created_by=r.created_by,
+                        revoked_at=convert.utc(r.revoked_at) if r.revoked_at else None,
+                    )
+                    for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
+                ],
+                audit=[
+                    audit_entry(r) for r in session.scalars(select(AuditRow).order_by(AuditRow.id))
+                ],
             )
 
     def export_json(self, *, actor: Actor = SYSTEM) -> bytes:
@@ -135,7 +186,7 @@ class BackupUseCases(RegistryBase):
         """Restore an exported document into an empty registry, ids and all."""
         self._authorize(actor, Action.MANAGE_REGISTRY, Scope())
         document = coerce(RegistryDocument, document)
-        if document.format != FORMAT or document.format_version != FORMAT_VERSION:
+        if document.format != FORMAT or document.format_version not in READABLE_VERSIONS:
             raise Conflict(
                 f"Okänt dokumentformat {document.format!r} version {document.format_version}."
             )
@@ -164,6 +215,8 @@ class BackupUseCases(RegistryBase):
                             f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
                         )
                     )
+            if document.audit:
+                return  # the restored trail is the history, exactly as it was
             self._audit(
                 session,
                 actor,
@@ -244,6 +297,37 @@ def _insert(session: Session, doc: RegistryDocument) -> None:
             created_at=r.created_at,
         )
         for r in doc.reviews
+    )
+    session.add_all(
+        ApiKeyRow(
+            id=k.id,
+            name=k.name,
+            secret_hash=k.secret_hash,
+            role=k.role.value,
+            municipality_id=k.municipality,
+            organization_id=k.organization,
+            created_at=k.created_at,
+            created_by=k.created_by,
+            revoked_at=k.revoked_at,
+        )
+        for k in doc.api_keys
+    )
+    session.add_all(
+        AuditRow(
+            id=e.id,
+            occurred_at=e.occurred_at,
+            actor_subject=e.actor_subject,
+            actor_name=e.actor_name,
+            actor_role=e.actor_role.value,
+            municipality_id=e.municipality_id,
+            organization_id=e.organization_id,
+            entity=e.entity,
+            entity_id=e.entity_id,
+            action=e.action,
+            change=e.change,
+            request_id=e.request_id,
+        )
+        for e in doc.audit
     )
 
 

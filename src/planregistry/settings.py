@@ -1,0 +1,106 @@
+"""Configuration checked at start, in one place, before a command does anything.
+
+Each setting a command depends on is read and tried here, and a setting that cannot work
+stops the command with one line naming it (`ConfigurationError`): the database URL (it
+parses, its driver is installed, the database answers), the database's schema (a new
+SQLite file is migrated, anything else must be current), and the key source bearer
+tokens are verified with (`planregistry_api.token_keys`: a secret long enough, a key
+file readable and a key in it). A new setting (an identity provider's, say) gets its
+check in `check()` and its own line in the same shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planregistry.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from planregistry_api.token_keys import TokenKeys
+
+DATABASE_SETTING = "PLANREGISTRY_DATABASE_URL (--database-url)"
+_BACKENDS = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the checks produced: an engine on a ready database, the token key source."""
+
+    engine: Engine | None = None
+    migrated: bool = False  # a new SQLite database was given the schema just now
+    keys: TokenKeys | None = None
+    local_secret: Path | None = None  # where the local secret came from, if it did
+
+
+def check(database_url: str, *, database: bool = False, token_keys: bool = False) -> Checked:
+    """Check the settings a command needs; raise `ConfigurationError` on the first bad one."""
+    engine, migrated = (database_engine(database_url), False) if database else (None, False)
+    if engine is not None:
+        from planregistry.storage import migrations
+
+        try:
+            migrated = migrations.prepare(engine, setting=DATABASE_SETTING)
+        except BaseException:
+            engine.dispose()
+            raise
+    keys, local_secret = _token_keys(database_url) if token_keys else (None, None)
+    return Checked(engine=engine, migrated=migrated, keys=keys, local_secret=local_secret)
+
+
+def database_engine(url: str) -> Engine:
+    """An engine on the configured database, once it has answered a first query."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from planregistry.storage.engine import create_registry_engine, normalize_url
+
+    try:
+        parsed = normalize_url(url)
+    except ArgumentError:
+        raise ConfigurationError(
+            DATABASE_SETTING,
+            f"{url!r} är ingen databas-URL; ange sqlite:///fil.sqlite3 eller "
+            "postgresql://användare@värd/databas.",
+        ) from None
+    if parsed.get_backend_name() not in _BACKENDS:
+        raise ConfigurationError(
+            DATABASE_SETTING,
+            f"databastypen {parsed.get_backend_name()!r} stöds inte; "
+            "ange sqlite:///fil.sqlite3 eller postgresql://användare@värd/databas.",
+        )
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        engine = create_registry_engine(parsed)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise ConfigurationError(
+            DATABASE_SETTING, f"drivrutinen för {shown} är inte installerad ({exc})."
+        ) from None
+    except ValueError as exc:
+        raise ConfigurationError(DATABASE_SETTING, f"{shown}: {exc}") from None
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        engine.dispose()
+        reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc) else ""
+        raise ConfigurationError(
+            DATABASE_SETTING, f"kan inte ansluta till {shown}: {reason}"
+        ) from None
+    return engine
+
+
+def _token_keys(database_url: str) -> tuple[TokenKeys, Path | None]:
+    from planregistry_api.token_keys import AuthConfigurationError, keys_for_local_use
+
+    try:
+        return keys_for_local_use(database_url)
+    except AuthConfigurationError as exc:
+        raise ConfigurationError(None, " ".join(exc.detail.split())) from None
+    except OSError as exc:  # the local secret file beside the database
+        raise ConfigurationError(
+            "PLANREGISTRY_JWT_SECRET", f"ingen angiven, och den lokala hemligheten: {exc}"
+        ) from None
