@@ -184,7 +184,7 @@ class ImportUseCases(ContentUseCases, ActivityUseCases):
         year = cycle_year or proposal.cycle_year
         if year is None:
             message = "Planens år framgår inte av dokumentet; ange cykelåret."
-            raise ValidationError(message, [FieldError(path="$.cycle_year", message=message)])
+            raise ValidationError(message, [FieldError(path="cycle_year", message=message)])
         plan_id = session.scalar(
             select(PlanRow.id).where(
                 PlanRow.organization_id == org_id, PlanRow.programme_id == proposal.programme_id
