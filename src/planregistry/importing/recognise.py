@@ -269,7 +269,7 @@ def _year_of(*texts: str | None) -> int | None:
 
 def _default_label(programme: Programme, year: int | None) -> str:
     subject = (programme.short_name or programme.name).lower()
-    return f"Lokal handlingsplan: {subject}" + (f" {year}" if year else "")
+    return f"Lokal handlingsplan mot {subject}" + (f" {year}" if year else "")
 
 
 # Sections.
