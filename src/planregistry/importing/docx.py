@@ -54,13 +54,23 @@ def read_docx(data: bytes, *, limits: Limits | None = None) -> Document:
     limits = limits or Limits()
     check_zip(data, limits)
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         word = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx and lxml raise many kinds on a damaged file
         raise UnreadableDocument(f"Word-filen kan inte läsas: {exc}.") from None
+    try:
+        return _read_body(word, limits)
+    except DocumentTooLarge:
+        raise
+    except Exception as exc:  # a damaged part found while reading the body
+        raise UnreadableDocument(f"Word-filen kan inte läsas: {exc}.") from None
+
+
+def _read_body(word: Any, limits: Limits) -> Document:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     blocks: list[Block] = []
     tables = 0
     chars = 0

@@ -43,6 +43,7 @@ _VERSION = re.compile(r"^(?:version|reviderad|antagen|beslutad|fastställd|datum
 _YEAR = re.compile(r"\b(20\d{2})\b")
 _NUMBERED = re.compile(r"^(\d+)(?:\.\d+)*\.?\s+")
 _HEADING_MATCH = 0.86
+_MAX_BODY = 200_000  # LongText
 _QUESTION_MATCH = 0.5
 _COLUMN_CUES = {
     "title": ("aktivitet", "aktiviteter", "atgard", "atgarder", "insats", "insatser"),
@@ -88,6 +89,7 @@ def recognise(
     table_levels: dict[int, str | None] = {}
     table_columns: dict[int, dict[int, str]] = {}
     current: _Section | None = None
+    reserved = [spec.key for spec in programme.sections]
     for block in blocks[start:]:
         if block.kind is BlockKind.HEADING:
             spec = _section_spec(block.text, programme)
@@ -97,17 +99,19 @@ def recognise(
                 )
                 sections.append(current)
                 continue
+            heading = _clean_heading(block.text)
+            if not heading:
+                continue
             if current is None or (block.level is not None and block.level <= top_level):
-                heading = _clean_heading(block.text)
                 current = _Section(
-                    key=_unique_key(heading, [s.key for s in sections]),
+                    key=_unique_key(heading, [s.key for s in sections] + reserved),
                     heading=heading,
                     own=True,
                     location=block.location,
                 )
                 sections.append(current)
                 continue
-            current.parts.append(f"### {_clean_heading(block.text)}")
+            current.parts.append(f"### {heading}")
             current.blocks.append(block)
             continue
         if block.kind is BlockKind.TABLE_ROW:
@@ -196,6 +200,7 @@ def recognise(
             )
         )
     _completeness_findings(proposed, activities, programme, findings)
+    _fit_section_bodies(proposed, findings)
     restorations = [r for block in blocks for r in block.restorations]
     return ImportProposal(
         source=source,
@@ -213,6 +218,32 @@ def recognise(
         restorations=restorations,
         findings=findings,
     )
+
+
+def _fit_section_bodies(sections: Sequence[ProposedSection], findings: list[Finding]) -> None:
+    """A section longer than a section may be is cut, and the cut is a finding."""
+    for section in sections:
+        if len(section.body) > _MAX_BODY:
+            section.body = section.body[:_MAX_BODY]
+            findings.append(
+                Finding(
+                    code=FindingCode.UNPLACED_TEXT,
+                    message=f"Avsnittet är längre än {_MAX_BODY} tecken; resten är utelämnat.",
+                    location=section.location,
+                    text=section.heading,
+                )
+            )
+
+
+def _name(text: str | None) -> str | None:
+    """A name as a command takes it: at most 300 characters, None when empty."""
+    text = (text or "").strip()
+    return text[:300] or None
+
+
+def _short(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text[:1000] or None
 
 
 # Front matter: title, version/date line, case numbers.
@@ -390,10 +421,10 @@ def _activity_from_row(
     return ProposedActivity(
         title=title[:300],
         level=level or programme.levels[0].key,
-        responsible=(values.get("responsible", "").strip(" .") or None),
+        responsible=_name(values.get("responsible", "").strip(" .")),
         partners=[p[:300] for p in split_actors(values.get("partners", ""))],
-        follow_up_method=(values.get("follow_up_method", "").strip(" .") or None),
-        target_group=(values.get("target_group") or None),
+        follow_up_method=_short(values.get("follow_up_method", "").strip(" .")),
+        target_group=_short(values.get("target_group")),
         location=block.location,
     )
 
@@ -426,10 +457,10 @@ def _activity_from_item(
     return ProposedActivity(
         title=title[:300],
         level=level or programme.levels[0].key,
-        responsible=values.get("responsible") or None,
-        partners=split_actors(values.get("partners", "")),
-        follow_up_method=values.get("follow_up_method") or None,
-        target_group=values.get("target_group") or None,
+        responsible=_name(values.get("responsible")),
+        partners=[p[:300] for p in split_actors(values.get("partners", ""))],
+        follow_up_method=_short(values.get("follow_up_method")),
+        target_group=_short(values.get("target_group")),
         location=block.location,
     )
 
@@ -538,7 +569,7 @@ def _scope_exclusions(section: _Section | None) -> list[str]:
             match = re.search(r"(?:att|och)\s+(.+?)\s+(?:är|blir)\s+undantag", sentence)
             if match:
                 phrase = match.group(1).strip()
-                found.append(phrase[:1].upper() + phrase[1:])
+                found.append((phrase[:1].upper() + phrase[1:])[:1000])
     return found
 
 
