@@ -41,7 +41,7 @@ def claims(**override: Any) -> dict[str, Any]:
         "sub": "anna",
         "name": "Anna Andersson",
         "iat": now,
-        "exp": now + dt.timedelta(minutes=5),
+        "exp": now + dt.timedelta(hours=12),
         "roles": ["central"],
         "municipality": "stockholm",
     }
