@@ -75,3 +75,18 @@ def test_a_text_that_is_not_a_plan_gives_findings_not_a_crash():
 def test_unreadable_documents_are_validation_errors():
     # The API answers every ValidationError with 422 problem details.
     assert issubclass(UnreadableDocument, ValidationError)
+
+
+def test_restoring_letters_is_bounded_in_time_and_says_where_it_stopped():
+    text = b"Inledning\n\nDet dr viktigt att forebygga vald.\n"
+    proposal = propose(text, "ocr.txt", VBE, limits=Limits(max_restore_seconds=0))
+    (stopped,) = [f for f in proposal.findings if f.code == "letters_not_restored"]
+    assert stopped.location is not None and stopped.location.line == 1
+    assert "forebygga" in proposal.sections[0].body
+
+
+def test_reading_a_pdf_is_bounded_in_time():
+    with pytest.raises(DocumentTooLarge, match="för lång tid"):
+        propose(
+            documents.spanning_table_pdf(rows=3), "p.pdf", VBE, limits=Limits(max_pdf_seconds=0)
+        )

@@ -58,3 +58,5 @@ class Document(Struct, kw_only=True):
     # What a reader could not use, in its own words (found by the reader, not the
     # recogniser): text outside the columns of a table, an unreadable page…
     notes: list[tuple[Location, str]] = field(default_factory=list)
+    # OCR text: where restoring Swedish letters stopped for time (`Limits`), if it did.
+    unrestored_from: Location | None = None

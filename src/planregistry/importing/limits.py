@@ -16,6 +16,11 @@ class Limits(Struct, frozen=True, kw_only=True):
     max_member_bytes: int = 50 * 1024 * 1024
     max_unpacked_bytes: int = 100 * 1024 * 1024
     max_members: int = 2000
+    # Restoring Swedish letters in OCR text stops after this long (the seed: 2–3 s); the
+    # rest stays as read, and a finding says from which line.
+    max_restore_seconds: float = 20.0
+    # Reading a PDF's pages stops with DocumentTooLarge after this long (checked per page).
+    max_pdf_seconds: float = 60.0
 
 
 def check_size(data: bytes, limits: Limits) -> None:

@@ -11,6 +11,7 @@ row by row by `planregistry.importing.ocr_table` until running text takes over a
 from __future__ import annotations
 
 import re
+import time
 
 from msgspec import Struct
 
@@ -45,7 +46,7 @@ def read_ocr_text(data: bytes | str, *, limits: Limits | None = None) -> Documen
     limits = limits or Limits()
     text = data if isinstance(data, str) else _decode(data, limits)
     check_text_size(text, limits)
-    lines = _lines(text, limits)
+    lines, unrestored = _lines(text, limits)
     blocks: list[Block] = []
     notes: list[tuple[Location, str]] = []
     table_count = 0
@@ -77,7 +78,11 @@ def read_ocr_text(data: bytes | str, *, limits: Limits | None = None) -> Documen
     flush()
     pages = max((line.location.page or 1 for line in lines), default=1)
     return Document(
-        format=SourceFormat.OCR_TEXT, blocks=_join_broken_headings(blocks), pages=pages, notes=notes
+        format=SourceFormat.OCR_TEXT,
+        blocks=_join_broken_headings(blocks),
+        pages=pages,
+        notes=notes,
+        unrestored_from=unrestored,
     )
 
 
@@ -88,8 +93,11 @@ def _decode(data: bytes, limits: Limits) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _lines(text: str, limits: Limits) -> list[Line]:
+def _lines(text: str, limits: Limits) -> tuple[list[Line], Location | None]:
+    """The lines with their page, restored; and where restoring stopped, if it did."""
     result: list[Line] = []
+    deadline = time.monotonic() + limits.max_restore_seconds
+    stopped: Location | None = None
     page = 1
     seen_text = False
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
@@ -102,14 +110,12 @@ def _lines(text: str, limits: Limits) -> list[Line]:
         if page > limits.max_pages:
             break
         stripped = raw.strip()
-        result.append(
-            Line(
-                text=restore_text(stripped),
-                original=stripped,
-                location=Location(page=page, line=number),
-            )
-        )
-    return result
+        location = Location(page=page, line=number)
+        if stopped is None and stripped and time.monotonic() > deadline:
+            stopped = location
+        restored = stripped if stopped is not None else restore_text(stripped)
+        result.append(Line(text=restored, original=stripped, location=location))
+    return result, stopped
 
 
 def _page_break_starts_block(previous: Line, line: Line) -> bool:

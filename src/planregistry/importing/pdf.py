@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections import Counter
 from statistics import median
 from typing import Any
@@ -43,8 +44,16 @@ def read_pdf(data: bytes, *, limits: Limits | None = None) -> Document:
             raise DocumentTooLarge(
                 f"PDF-filen har {count} sidor; högst {limits.max_pages} kan importeras."
             )
+        deadline = time.monotonic() + limits.max_pdf_seconds
+        pages = []
         try:
-            pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+            for number, page in enumerate(pdf.pages, start=1):
+                if time.monotonic() > deadline:
+                    raise DocumentTooLarge(
+                        f"PDF-filen tog för lång tid att läsa (stannade på sida {number} av "
+                        f"{count}, efter {limits.max_pdf_seconds:.0f} s)."
+                    )
+                pages.append(_read_page(page, number))
         except UnreadableDocument:
             raise
         except Exception as exc:

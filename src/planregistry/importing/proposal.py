@@ -28,8 +28,7 @@ class FindingCode(StrEnum):
     NO_SECTIONS = "no_sections"
     NO_ACTIVITIES = "no_activities"
     MISSING_SECTION = "missing_section"  # a required section of the programme is absent
-    PAGES_SKIPPED = "pages_skipped"
-    NOT_A_PLAN = "not_a_plan"
+    LETTERS_NOT_RESTORED = "letters_not_restored"
 
 
 class Finding(Struct, kw_only=True):

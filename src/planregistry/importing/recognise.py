@@ -170,6 +170,15 @@ def recognise(
         current.blocks.append(block)
 
     _unify_actor_forms(activities)
+    if document.unrestored_from is not None:
+        findings.append(
+            Finding(
+                code=FindingCode.LETTERS_NOT_RESTORED,
+                message="Å, ä och ö är inte återställda härifrån: texten tog för lång tid "
+                "att gå igenom.",
+                location=document.unrestored_from,
+            )
+        )
     for location, note in document.notes:
         findings.append(
             Finding(code=FindingCode.TEXT_BESIDE_TABLE, message=note, location=location)

@@ -41,12 +41,13 @@ _PAIRS: Mapping[str, tuple[str, ...]] = {
     "ia": ("ä",),
 }
 _WORD = re.compile(r"^(?P<lead>[^\w&]*)(?P<core>[\w&][\w&'’-]*?)(?P<trail>[^\w&]*)$")
-_MAX_SPELLINGS = 4096
+_MAX_SPELLINGS = 1024
 _MIN_PART = 3
 # Bounds on the work for one word (an upload is untrusted): longer words, and compound
 # parts longer than this, are not searched.
-_MAX_WORD = 32
-_MAX_PART = 18
+_MAX_WORD = 28
+_MAX_PART = 14
+_PART_SPELLINGS = 64
 # A known word is replaced only by a spelling this many times more frequent (set on the
 # seed plan: 1.2 turns "stod"/"bor" into "stöd"/"bör", 1.15 would turn "sitt" into "sätt").
 _KNOWN_RATIO = 1.18
@@ -117,7 +118,7 @@ def _best_part(text: str, identity: bool) -> tuple[float, str] | None:
     """The best-known spelling of one part of a compound (a linking s allowed)."""
     freq = frequencies()
     best: tuple[float, str] | None = None
-    for spelling in [text] if identity else _spellings(text, 256):
+    for spelling in [text] if identity else _spellings(text, _PART_SPELLINGS):
         scores = []
         if spelling in freq:
             scores.append(_log(freq[spelling]))
