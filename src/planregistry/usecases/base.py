@@ -280,8 +280,9 @@ class RegistryBase:
         refused write (validation, not found, forbidden, stale version, illegal
         transition) leaves none. `entity` names the changed object's kind as the HTTP
         API does (`organization`, `plan`, `revision`, `activity`, `follow_up`, `review`,
-        `api_key`, `programme`, `municipality`, `registry`), `action` the verb (`create`,
-        `update`, `delete`, `decide`, `put_section`…), `change` what was applied (see
+        `api_key`, `programme`, `municipality`, `registry`, `plan_import`), `action` the
+        verb (`create`, `update`, `delete`, `decide`, `put_section`, `import`…), `change`
+        what was applied (see
         `audit_change`); `scope` files the entry under its municipality and organisation.
         """
         session.add(
