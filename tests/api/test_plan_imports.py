@@ -45,7 +45,9 @@ def test_upload_read_and_apply_a_plan(client: TestClient[Litestar], registry: Re
 
     again = _upload(client, SEED, "samma-igen.txt")
     assert again.status_code == 200 and again.json()["id"] == body["id"]
-    assert client.get(f"{V1}/organizations/{ORG}/plan-imports").json()[0]["id"] == body["id"]
+    assert (
+        client.get(f"{V1}/organizations/{ORG}/plan-imports").json()["items"][0]["id"] == body["id"]
+    )
     assert client.get(created.headers["location"]).json()["proposal"] == proposal
 
     applied = client.post(f"{created.headers['location']}/apply")
@@ -69,7 +71,7 @@ def test_an_unreadable_file_is_422_and_stores_nothing(
         registry, lambda: _upload(client, png, "bild.png"), 422, "unreadable-document"
     )
     assert problem["detail"]
-    assert client.get(f"{V1}/organizations/{ORG}/plan-imports").json() == []
+    assert client.get(f"{V1}/organizations/{ORG}/plan-imports").json()["items"] == []
 
 
 def test_a_zip_bomb_is_422_document_too_large(client: TestClient[Litestar], registry: Registry):

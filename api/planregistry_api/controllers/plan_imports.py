@@ -13,14 +13,16 @@ applied already. A file that cannot be read answers 422 (`unreadable-document`,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
+from msgspec import Struct
 
 from planregistry import PlanImport, Revision
+from planregistry.domain.paging import Page
 from planregistry.domain.policy import Action
 from planregistry.importing import Limits
 from planregistry_api import problems
@@ -28,10 +30,17 @@ from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.pagination import PageLinks, paginated
 from planregistry_api.parameters import Id, Slug
 
 MAX_UPLOAD_BYTES = Limits().max_bytes
 CycleYear = Annotated[int | None, QueryParameter(ge=2000, le=2100)]
+
+
+class PlanImportPage(Struct, kw_only=True):
+    items: list[PlanImport]
+    next_cursor: str | None
+    links: PageLinks
 
 
 @dataclass
@@ -92,9 +101,15 @@ class PlanImportController(Controller):
         responses=problems.responses(400, 404),
     )
     def list_plan_imports(
-        self, registry: RegistryDep, actor: ActorDep, org_id: Slug
-    ) -> list[PlanImport]:
-        return registry.list_plan_imports(org_id, actor=actor)
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        request: Request[Any, Any, Any],
+        org_id: Slug,
+    ) -> Response[PlanImportPage]:
+        # An organisation has a handful of imports: all of them in one page.
+        page = Page(items=registry.list_plan_imports(org_id, actor=actor))
+        return paginated(PlanImportPage, page, request)
 
     @get(
         "/plan-imports/{import_id:int}",
