@@ -26,7 +26,7 @@ import pytest
 from planregistry import Registry
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge
+from planregistry.domain.policy import Action, Scope, Verdict, judge, judge_organization_plans
 from planregistry.domain.vocabulary import Role
 from planregistry.errors import (
     NotFound,
@@ -54,6 +54,8 @@ from tests.world import (
 A = Action
 # Where a call's target lives, for the policy.
 OBJECT, MUNICIPALITY, SHARED = "object", "municipality", "shared"
+# An organisation's plans as a whole (list them, create one): the organisation is visible.
+ORGANIZATION_PLANS = "organization_plans"
 
 # A call, prepared as the system for one target; it then runs as the given actor.
 Prepared = Callable[[Actor], object]
@@ -173,7 +175,9 @@ EXERCISES: dict[str, Exercise] = {
     "apply_plan_import": Exercise(A.EDIT_DRAFT, OBJECT, True, _apply_import),
     # Reading a plan and its parts.
     "get_plan": Exercise(A.READ_PLAN, OBJECT, False, _call("get_plan", "place.plan")),
-    "list_plans": Exercise(A.READ_PLAN, OBJECT, False, _call("list_plans", "place.organization")),
+    "list_plans": Exercise(
+        A.READ_PLAN, ORGANIZATION_PLANS, False, _call("list_plans", "place.organization")
+    ),
     "list_revisions": Exercise(A.READ_PLAN, OBJECT, False, _call("list_revisions", "place.plan")),
     "get_revision": Exercise(A.READ_PLAN, OBJECT, False, _call("get_revision", "place.draft")),
     "list_activities": Exercise(
@@ -197,7 +201,7 @@ EXERCISES: dict[str, Exercise] = {
     # Plans, revisions and a draft's content.
     "create_plan": Exercise(
         A.EDIT_DRAFT,
-        OBJECT,
+        ORGANIZATION_PLANS,
         True,
         _call("create_plan", "place.organization", {"programme_id": "vbe"}),
     ),
@@ -306,7 +310,7 @@ EXERCISES: dict[str, Exercise] = {
 
 
 def _scope(where: str, place: Place) -> Scope:
-    if where == OBJECT:
+    if where in (OBJECT, ORGANIZATION_PLANS):
         return Scope(municipality=place.municipality, organization=place.organization)
     if where == MUNICIPALITY:
         return Scope(municipality=place.municipality)
@@ -325,7 +329,8 @@ def test_use_case_enforces_the_policy(world: World, name: str) -> None:
             ("other", world.other),
             ("elsewhere", world.elsewhere),
         ):
-            verdict = judge(actor, exercise.action, _scope(exercise.where, place))
+            judged = judge_organization_plans if exercise.where == ORGANIZATION_PLANS else judge
+            verdict = judged(actor, exercise.action, _scope(exercise.where, place))
             call = exercise.prepare(world, place)
             before = snapshot(registry)
             where = f"{actor.role.value} → {target}"
@@ -375,13 +380,15 @@ def test_not_found_comes_before_every_other_refusal(world: World) -> None:
             other.approved_activity, {"title": "X"}, expected_version=99, actor=COORDINATOR
         ),
         lambda: registry.record_decision(other.approved, COMMITTEE, actor=COORDINATOR),
-        lambda: registry.create_plan(OTHER_ORG, {"programme_id": "finns-inte"}, actor=COORDINATOR),
         lambda: registry.diff_revisions(world.own.draft, other.draft, actor=COORDINATOR),
         lambda: registry.diff_revisions(world.own.draft, world.elsewhere.draft, actor=CENTRAL),
     ]
     for call in calls:
         with pytest.raises(NotFound):
             call()
+    # Another district (which it sees) refuses a plan before looking at the programme.
+    with pytest.raises(PermissionDenied):
+        registry.create_plan(OTHER_ORG, {"programme_id": "finns-inte"}, actor=COORDINATOR)
     assert snapshot(registry) == before
     # The same calls on the coordinator's own objects meet the real rule.
     with pytest.raises(ReadOnly):
@@ -422,8 +429,19 @@ def test_a_coordinator_reads_its_own_plans_and_no_other_districts(world: World) 
     registry = world.registry
     (plan,) = registry.list_plans(OWN_ORG, actor=COORDINATOR).items
     assert plan.id == world.own.plan
-    with pytest.raises(NotFound, match="Organisationen"):
+    # It sees the other district among the organisations, so it is told the plans are not
+    # its own (forbidden), never that the organisation does not exist.
+    assert OTHER_ORG in {o.id for o in registry.list_organizations(actor=COORDINATOR).items}
+    with pytest.raises(PermissionDenied, match=f"ser organisationen '{OTHER_ORG}' men inte"):
         registry.list_plans(OTHER_ORG, actor=COORDINATOR)
+    with pytest.raises(PermissionDenied, match="inte dess planer"):
+        registry.create_plan(OTHER_ORG, {"programme_id": "vbe"}, actor=COORDINATOR)
+    # The other district's plan itself stays hidden: its id reveals nothing.
+    with pytest.raises(NotFound, match="Planen"):
+        registry.get_plan(world.other.plan, actor=COORDINATOR)
+    # An organisation of another municipality is not seen at all.
+    with pytest.raises(NotFound, match="Organisationen"):
+        registry.list_plans(ELSEWHERE_ORG, actor=COORDINATOR)
     # A reader reads every plan of its municipality, and none elsewhere.
     assert registry.list_plans(OTHER_ORG, actor=READER).items
     with pytest.raises(NotFound):

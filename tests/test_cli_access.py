@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 
 from planregistry import Registry
 from planregistry.cli import main
-from planregistry.defaults.stockholm import STOCKHOLM
+from planregistry.defaults.stockholm import ORGANIZATIONS, STOCKHOLM
 from planregistry.storage import migrations
 from planregistry_api import create_app
 from planregistry_api.token_keys import (
@@ -48,6 +48,17 @@ def run(*args: str, code: int = 0) -> tuple[str, str]:
     return result.stdout, result.stderr
 
 
+def stockholm(tmp_path: Path, name: str = "r.sqlite3") -> str:
+    """A registry holding Stockholm and its organisations: the callers tokens may name."""
+    url = f"sqlite:///{tmp_path / name}"
+    migrations.upgrade(url)
+    with Registry.open(url) as registry:
+        registry.create_municipality(STOCKHOLM)
+        for organization in ORGANIZATIONS:
+            registry.create_organization(organization)
+    return url
+
+
 def decode(token: str, secret: str) -> dict[str, object]:
     claims: dict[str, object] = jwt.decode(
         token, secret, algorithms=["HS256"], audience="planregistry", issuer="planregistry"
@@ -56,7 +67,7 @@ def decode(token: str, secret: str) -> dict[str, object]:
 
 
 def test_token_uses_a_local_secret_made_on_first_use(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    url = stockholm(tmp_path, "registry.sqlite3")
     out, _ = run("--database-url", url, "token", "--role", "central")
     secret_file = tmp_path / LOCAL_SECRET_FILE
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
@@ -73,7 +84,7 @@ def test_token_uses_a_local_secret_made_on_first_use(tmp_path: Path) -> None:
 
 
 def test_token_for_a_coordinator_needs_its_organisation(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    url = stockholm(tmp_path)
     _, err = run("--database-url", url, "token", "--role", "coordinator", code=2)
     assert "--org" in err
     out, _ = run(
@@ -105,7 +116,9 @@ def test_the_environment_overrides_the_local_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(JWT_SECRET_ENV, ENV_SECRET)
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    url = stockholm(tmp_path)
+    with Registry.open(url) as registry:
+        registry.create_municipality({"id": "goteborg", "name": "Göteborgs stad"})
     out, _ = run("--database-url", url, "token", "--role", "reader", "--municipality", "goteborg")
     assert decode(out.strip(), ENV_SECRET)["municipality"] == "goteborg"
     assert not (tmp_path / LOCAL_SECRET_FILE).exists()
@@ -130,23 +143,33 @@ def test_token_refuses_when_only_an_identity_provider_can_sign(
     )
     (tmp_path / "idp.pem").write_bytes(pem)
     monkeypatch.setenv(JWT_PUBLIC_KEY_ENV, str(tmp_path / "idp.pem"))
-    _, err = run(
-        "--database-url",
-        f"sqlite:///{tmp_path / 'r.sqlite3'}",
-        "token",
-        "--role",
-        "central",
-        code=1,
-    )
+    _, err = run("--database-url", stockholm(tmp_path), "token", "--role", "central", code=1)
     assert "identitetsleverantören" in err
 
 
 def test_a_secret_file_others_can_read_is_refused(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+    url = stockholm(tmp_path)
     run("--database-url", url, "token", "--role", "central")
     os.chmod(tmp_path / LOCAL_SECRET_FILE, 0o644)
     _, err = run("--database-url", url, "token", "--role", "central", code=1)
     assert "chmod 600" in err
+
+
+def test_token_for_a_caller_who_cannot_exist_is_refused(tmp_path: Path) -> None:
+    url = stockholm(tmp_path)
+    with Registry.open(url) as registry:
+        registry.create_municipality({"id": "goteborg", "name": "Göteborgs stad"})
+    refusals = {
+        ("--role", "coordinator", "--org", "nowhere"): "Organisationen 'nowhere' finns inte",
+        ("--role", "reader", "--municipality", "atlantis"): "Kommunen 'atlantis' finns inte",
+        ("--role", "coordinator", "--org", "bromma", "--municipality", "goteborg"): (
+            "Organisationen 'bromma' hör till 'stockholm', inte 'goteborg'"
+        ),
+    }
+    for args, words in refusals.items():
+        out, err = run("--database-url", url, "token", *args, code=1)
+        assert out == "" and err.startswith("Fel: ") and words in err, (args, err)
+        assert len(err.splitlines()) == 1 and "Traceback" not in err
 
 
 def test_api_keys_create_list_revoke(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -363,6 +364,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 assert _content(revision) == self.frozen[revision.id]
 
 
+@pytest.mark.property
 def test_lifecycle_state_machine(sqlite_template: Path, tmp_path: Path) -> None:
     counter = itertools.count()
 
@@ -373,8 +375,8 @@ def test_lifecycle_state_machine(sqlite_template: Path, tmp_path: Path) -> None:
 
     run_state_machine_as_test(
         fresh_machine,
+        # max_examples comes from the hypothesis profile (tests/conftest.py).
         settings=settings(
-            max_examples=30,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],

@@ -16,7 +16,8 @@ from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from planregistry import Registry
+from planregistry import Registry, settings
+from planregistry_api import access_log
 from planregistry_api.access import check_route_policies, require_actor
 from planregistry_api.auth import provide_actor, security_config
 from planregistry_api.bodies import check_body_strictly
@@ -46,7 +47,8 @@ def create_app(registry: Registry | None = None, *, keys: TokenKeys | None = Non
             "lokal hemlighet när ingen är angiven)."
         )
     owned = registry is None
-    registry = Registry.open() if registry is None else registry
+    if registry is None:
+        registry = Registry.open(**settings.engine_options())
     app = Litestar(
         route_handlers=[Router(path=API_PREFIX, route_handlers=[*CONTROLLERS, Comparisons])],
         dependencies={
@@ -72,4 +74,8 @@ def create_app(registry: Registry | None = None, *, keys: TokenKeys | None = Non
         if owned:
             registry.close()
         raise
+    if access_log.enabled():
+        access_log.configure()
+        # Around the whole handler (routing, authentication, errors): every answer is logged.
+        app.asgi_handler = access_log.logged(app.asgi_handler)
     return app

@@ -28,15 +28,11 @@ _STATE_KEY = "planregistry_request_id"
 
 # For JSON, CSV and Excel answers: nothing in them may run, load or be framed.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-# The OpenAPI viewers (Swagger UI, ReDoc) load their scripts and styles from a CDN.
+# The documentation page (Swagger UI): scripts and styles from the app itself, no inline
+# script; the OpenAPI document and "try it out" requests go to the app only.
 DOCS_CSP = (
-    "default-src 'none'; "
-    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://cdn.redoc.ly; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; "
-    "img-src 'self' data: https://cdn.jsdelivr.net https://cdn.redoc.ly; "
-    "connect-src 'self'; worker-src blob:; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

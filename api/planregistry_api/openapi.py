@@ -10,7 +10,6 @@ from litestar import Router
 from litestar.datastructures import ResponseHeader
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import (
     OpenAPIHeader,
     OpenAPIMediaType,
@@ -29,6 +28,7 @@ from planregistry_api.access import (
     is_public,
     route_handlers,
 )
+from planregistry_api.docs import SwaggerPage, only_known_documentation
 from planregistry_api.problems import description
 
 if TYPE_CHECKING:
@@ -96,11 +96,15 @@ def openapi_config() -> OpenAPIConfig:
         description=DESCRIPTION,
         tags=TAGS,
         # Public: the document describes the API, never its data.
-        openapi_router=Router(SCHEMA_PATH, route_handlers=[], include_in_schema=False, opt=PUBLIC),
-        render_plugins=[
-            SwaggerRenderPlugin(path=["/", "/swagger"]),
-            RedocRenderPlugin(path="/redoc"),
-        ],
+        openapi_router=Router(
+            SCHEMA_PATH,
+            route_handlers=[],
+            include_in_schema=False,
+            opt=PUBLIC,
+            guards=[only_known_documentation],
+        ),
+        # Swagger UI from the app's own files (planregistry_api.docs), no CDN.
+        render_plugins=[SwaggerPage(SCHEMA_PATH)],
     )
 
 

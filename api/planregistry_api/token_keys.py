@@ -17,14 +17,17 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-from litestar.exceptions import ImproperlyConfiguredException, NotAuthorizedException
 
 from planregistry.domain.vocabulary import Role
+from planregistry.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from litestar.exceptions import NotAuthorizedException
 
 JWT_SECRET_ENV = "PLANREGISTRY_JWT_SECRET"
 JWT_PUBLIC_KEY_ENV = "PLANREGISTRY_JWT_PUBLIC_KEY"
@@ -40,8 +43,15 @@ _REALM = 'Bearer realm="planregistry"'
 VerificationKey: TypeAlias = Any  # a str secret, a cryptography public key or a PyJWK
 
 
-class AuthConfigurationError(ImproperlyConfiguredException):
-    """The key source in the environment is missing, ambiguous or unusable."""
+class AuthConfigurationError(ConfigurationError):
+    """The key source in the environment is missing, ambiguous or unusable.
+
+    Its one line names the setting. A library error rather than Litestar's, so that
+    `planregistry token` signs without loading Litestar.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(None, detail)
 
 
 # --- Key sources -------------------------------------------------------------------
@@ -267,6 +277,8 @@ def mint_token(
 
 
 def unauthenticated(detail: str, *, invalid: bool = False) -> NotAuthorizedException:
+    from litestar.exceptions import NotAuthorizedException
+
     challenge = f'{_REALM}, error="invalid_token"' if invalid else _REALM
     return NotAuthorizedException(detail=detail, headers={"WWW-Authenticate": challenge})
 

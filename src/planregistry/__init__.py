@@ -5,6 +5,8 @@
 >>> revision = registry.get_revision(1)
 """
 
+from typing import TYPE_CHECKING
+
 from planregistry.domain.actor import SYSTEM, Actor
 from planregistry.domain.audit import ApiKey, AuditEntry, IssuedApiKey
 from planregistry.domain.commands import (
@@ -116,7 +118,9 @@ from planregistry.importing.proposal import (
     ProposedActivity,
     ProposedSection,
 )
-from planregistry.registry import Registry
+
+if TYPE_CHECKING:
+    from planregistry.registry import Registry
 
 __version__ = "0.1.0"
 
@@ -222,3 +226,13 @@ __all__ = [
     "ValidationError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The Registry pulls in SQLAlchemy, Alembic and every use case; loaded on first use,
+    # so that the domain types (the API client, the command's --help) import without it.
+    if name == "Registry":
+        from planregistry.registry import Registry
+
+        return Registry
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

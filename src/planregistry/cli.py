@@ -1,4 +1,8 @@
-"""The `planregistry` command: database, demo data, server, backup."""
+"""The `planregistry` command: database, demo data, server, backup.
+
+Only click and the domain types are imported up front; SQLAlchemy, Alembic, Litestar and
+the rest load inside the command that needs them, so `--help` and `token` answer at once.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ import click
 
 from planregistry.errors import PlanRegistryError
 from planregistry.importing.command import import_plan
-from planregistry.registry import DATABASE_URL_ENV, Registry, database_url_from_env
-from planregistry.storage import migrations
+from planregistry.settings import DATABASE_URL_ENV, database_url_from_env
 
 if TYPE_CHECKING:
+    from planregistry import Registry
     from planregistry_api.token_keys import TokenKeys
 
 
@@ -57,7 +61,7 @@ def _registry(ctx: click.Context) -> Registry:
     A new SQLite database is migrated on the spot (said on stderr); anything else that
     is not ready stops the command with one line saying what to run.
     """
-    from planregistry import settings
+    from planregistry import Registry, settings
 
     checked = settings.check(_url(ctx), database=True)
     assert checked.engine is not None
@@ -76,6 +80,10 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context, revision: str) -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
+    from planregistry import settings
+    from planregistry.storage import migrations
+
+    settings.database_engine(_url(ctx)).dispose()  # a bad URL is one line, not a traceback
     migrations.upgrade(_url(ctx), revision)
     click.echo(f"Databasen är uppgraderad till {revision}.")
 
@@ -85,6 +93,10 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 @click.pass_context
 def db_downgrade(ctx: click.Context, revision: str) -> None:
     """Revert the migrations down to REVISION ('base' empties the database)."""
+    from planregistry import settings
+    from planregistry.storage import migrations
+
+    settings.database_engine(_url(ctx)).dispose()
     migrations.downgrade(_url(ctx), revision)
     click.echo(f"Databasen är nedgraderad till {revision}.")
 
@@ -104,9 +116,23 @@ def demo(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--demo", "with_demo", is_flag=True, help="Migrate and load the demo data first.")
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Server processes; each has its own connection pool (see README, several processes).",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="One JSON line per request on stderr (PLANREGISTRY_ACCESS_LOG=off turns it off too).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, with_demo: bool, workers: int, access_log: bool
+) -> None:
     """Run the HTTP API (granian, loopback by default).
 
     Tokens are verified with PLANREGISTRY_JWT_SECRET, PLANREGISTRY_JWT_PUBLIC_KEY or
@@ -115,15 +141,24 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
     """
     import os
 
-    url = _url(ctx)
-    keys, local_path = _token_keys(url)
-    if with_demo:
-        from planregistry.defaults.demo import load_demo
+    from planregistry import Registry, settings
+    from planregistry.storage import migrations
 
+    url = _url(ctx)
+    if with_demo:
+        settings.database_engine(url).dispose()  # a bad URL is one line, not a traceback
         migrations.upgrade(url)
-        with Registry.open(url) as registry:
+    checked = settings.check(url, database=True, token_keys=True)
+    assert checked.engine is not None and checked.keys is not None
+    keys, local_path = checked.keys, checked.local_secret
+    with Registry(checked.engine) as registry:
+        if with_demo:
+            from planregistry.defaults.demo import load_demo
+
             load_demo(registry)
     os.environ[DATABASE_URL_ENV] = url
+    if not access_log:
+        os.environ["PLANREGISTRY_ACCESS_LOG"] = "off"  # read by the workers' create_app
     if local_path is not None and keys.secret is not None:
         from planregistry_api.token_keys import JWT_SECRET_ENV
 
@@ -145,16 +180,6 @@ def serve(ctx: click.Context, host: str, port: int, with_demo: bool, workers: in
         workers=workers,
         factory=True,
     ).serve()
-
-
-def _token_keys(url: str) -> tuple[TokenKeys, Path | None]:
-    """The key source of the environment, else the local secret file beside the database."""
-    from planregistry_api.token_keys import AuthConfigurationError, keys_for_local_use
-
-    try:
-        return keys_for_local_use(url)
-    except AuthConfigurationError as exc:
-        raise click.ClickException(exc.detail) from None
 
 
 def _print_demo_access(keys: TokenKeys, host: str, port: int) -> None:
@@ -211,30 +236,52 @@ def token_command(
     name: str | None,
     ttl: int,
 ) -> None:
-    """Print a signed HS256 token for local use (with the configured or the local secret)."""
+    """Print a signed HS256 token for local use (with the configured or the local secret).
+
+    The municipality and the organisation must exist in the registry, and the
+    organisation must belong to the municipality: a token for a caller who cannot exist
+    is refused.
+    """
     import datetime as dt
 
+    from planregistry import Registry, settings
     from planregistry.domain.vocabulary import Role
-    from planregistry_api.token_keys import AuthConfigurationError, mint_token
+    from planregistry_api.token_keys import mint_token
 
     if role == Role.COORDINATOR and organization is None:
         raise click.UsageError("--org krävs för rollen coordinator.")
-    keys, _path = _token_keys(_url(ctx))
+    checked = settings.check(_url(ctx), database=True, token_keys=True)
+    assert checked.engine is not None and checked.keys is not None
+    with Registry(checked.engine) as registry:
+        _check_caller(registry, municipality, organization)
     default_subject = "-".join(["local", role, *([organization] if organization else [])])
     label = Role(role).label + (f", {organization}" if organization else "")
-    try:
-        token = mint_token(
-            keys,
-            role=role,
-            subject=subject or default_subject,
-            name=name or label,
-            municipality=municipality,
-            organization=organization,
-            ttl=dt.timedelta(minutes=ttl),
-        )
-    except AuthConfigurationError as exc:
-        raise click.ClickException(exc.detail) from None
+    token = mint_token(
+        checked.keys,
+        role=role,
+        subject=subject or default_subject,
+        name=name or label,
+        municipality=municipality,
+        organization=organization,
+        ttl=dt.timedelta(minutes=ttl),
+    )
     click.echo(token)
+
+
+def _check_caller(registry: Registry, municipality: str, organization: str | None) -> None:
+    known = sorted(m.id for m in registry.list_municipalities())
+    if municipality not in known:
+        raise CommandFailed(
+            f"Kommunen {municipality!r} finns inte i registret "
+            f"(finns: {', '.join(known) or 'inga; kör `planregistry demo`'})."
+        )
+    if organization is not None:
+        found = registry.get_organization(organization)  # NotFound: "… finns inte."
+        if found.municipality != municipality:
+            raise CommandFailed(
+                f"Organisationen {organization!r} hör till {found.municipality!r}, "
+                f"inte {municipality!r}."
+            )
 
 
 @main.group("api-keys")

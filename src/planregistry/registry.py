@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
 
+from planregistry.settings import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, database_url_from_env
 from planregistry.storage.engine import create_registry_engine
 from planregistry.usecases.activities import ActivityUseCases
 from planregistry.usecases.api_keys import ApiKeyUseCases
@@ -22,13 +22,6 @@ from planregistry.usecases.follow_ups import FollowUpUseCases
 from planregistry.usecases.imports import ImportUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
 from planregistry.usecases.reviews import ReviewUseCases
-
-DATABASE_URL_ENV = "PLANREGISTRY_DATABASE_URL"
-DEFAULT_DATABASE_URL = "sqlite:///planregistry.sqlite3"
-
-
-def database_url_from_env() -> str:
-    return os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
 class Registry(
@@ -81,4 +74,10 @@ class Registry(
         self.close()
 
 
-__all__ = ["DATABASE_URL_ENV", "DEFAULT_DATABASE_URL", "Engine", "Registry"]
+__all__ = [
+    "DATABASE_URL_ENV",
+    "DEFAULT_DATABASE_URL",
+    "Engine",
+    "Registry",
+    "database_url_from_env",
+]

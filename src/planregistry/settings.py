@@ -11,9 +11,11 @@ check in `check()` and its own line in the same shape.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planregistry.errors import ConfigurationError
 
@@ -22,8 +24,16 @@ if TYPE_CHECKING:
 
     from planregistry_api.token_keys import TokenKeys
 
-DATABASE_SETTING = "PLANREGISTRY_DATABASE_URL (--database-url)"
+DATABASE_URL_ENV = "PLANREGISTRY_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///planregistry.sqlite3"
+DATABASE_SETTING = f"{DATABASE_URL_ENV} (--database-url)"
+POOL_SIZE_ENV = "PLANREGISTRY_DB_POOL_SIZE"
+_MAX_POOL_SIZE = 1000
 _BACKENDS = ("sqlite", "postgresql")
+
+
+def database_url_from_env() -> str:
+    return os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,24 @@ class Checked:
     migrated: bool = False  # a new SQLite database was given the schema just now
     keys: TokenKeys | None = None
     local_secret: Path | None = None  # where the local secret came from, if it did
+
+
+def pool_size(environ: Mapping[str, str] | None = None) -> int | None:
+    """Connections each process keeps open to the database (None: the engine's default)."""
+    raw = (os.environ if environ is None else environ).get(POOL_SIZE_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= _MAX_POOL_SIZE:
+        raise ConfigurationError(
+            POOL_SIZE_ENV, f"{raw!r} är inget heltal mellan 1 och {_MAX_POOL_SIZE}."
+        )
+    return int(raw)
+
+
+def engine_options() -> dict[str, Any]:
+    """The engine options the environment sets (the pool size), for `Registry.open`."""
+    size = pool_size()
+    return {} if size is None else {"pool_size": size}
 
 
 def check(database_url: str, *, database: bool = False, token_keys: bool = False) -> Checked:
@@ -74,7 +102,7 @@ def database_engine(url: str) -> Engine:
         )
     shown = parsed.render_as_string(hide_password=True)
     try:
-        engine = create_registry_engine(parsed)
+        engine = create_registry_engine(parsed, **engine_options())
     except (NoSuchModuleError, ImportError) as exc:
         raise ConfigurationError(
             DATABASE_SETTING, f"drivrutinen för {shown} är inte installerad ({exc})."
@@ -94,12 +122,10 @@ def database_engine(url: str) -> Engine:
 
 
 def _token_keys(database_url: str) -> tuple[TokenKeys, Path | None]:
-    from planregistry_api.token_keys import AuthConfigurationError, keys_for_local_use
+    from planregistry_api.token_keys import keys_for_local_use
 
     try:
-        return keys_for_local_use(database_url)
-    except AuthConfigurationError as exc:
-        raise ConfigurationError(None, " ".join(exc.detail.split())) from None
+        return keys_for_local_use(database_url)  # AuthConfigurationError names the setting
     except OSError as exc:  # the local secret file beside the database
         raise ConfigurationError(
             "PLANREGISTRY_JWT_SECRET", f"ingen angiven, och den lokala hemligheten: {exc}"

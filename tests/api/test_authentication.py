@@ -12,6 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from planregistry import Registry
@@ -27,6 +28,7 @@ from planregistry_api.token_keys import (
     AuthConfigurationError,
     TokenKeys,
 )
+from tests.api.conftest import app_over
 from tests.api.support import KEYS, ORGANIZATION, V1, assert_problem, bearer
 
 SECRET = KEYS.secret
@@ -54,11 +56,11 @@ def hs256(secret: str = SECRET, **override: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def anonymous(registry: Registry):
+def anonymous(registry: Registry, shared_app: Litestar):
     """A client that sends no credentials of its own."""
     registry.put_programme(VBE)
     registry.create_municipality(STOCKHOLM)
-    with TestClient(create_app(registry, keys=KEYS)) as client:
+    with app_over(shared_app, registry) as app, TestClient(app) as client:
         yield client
 
 
@@ -375,7 +377,8 @@ def test_the_docs_page_is_served_with_a_policy_that_lets_it_load(anonymous) -> N
     page = anonymous.get(f"{V1}/schema/swagger")
     assert page.status_code == 200 and "swagger-ui" in page.text
     policy = page.headers["content-security-policy"]
-    assert "frame-ancestors 'none'" in policy and "https://cdn.jsdelivr.net" in policy
+    assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy
+    assert "https:" not in policy and "'unsafe-inline'" not in policy  # no CDN, no inline
     assert page.headers["x-frame-options"] == "DENY"
 
 

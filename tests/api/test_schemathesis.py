@@ -53,10 +53,10 @@ def demo_database(sqlite_template: Path) -> Iterator[None]:
         Path(f"{_DATABASE}{suffix}").unlink(missing_ok=True)
 
 
+@pytest.mark.property
 @pytest.mark.schemathesis
 @schema.parametrize()
-@settings(
-    max_examples=25,
+@settings(  # max_examples comes from the hypothesis profile (tests/conftest.py)
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,

@@ -109,6 +109,20 @@ def judge(actor: Actor, action: Action, scope: Scope) -> Verdict:
     return Verdict.ALLOW if own and action in _COORDINATOR_OWN_ORG else Verdict.FORBIDDEN
 
 
+def judge_organization_plans(actor: Actor, action: Action, scope: Scope) -> Verdict:
+    """An organisation's plans as a whole: listing them, creating one.
+
+    The organisation is visible to every role of its municipality (a coordinator lists
+    them all), so its plans cannot be hidden from one who sees it: a coordinator asking
+    for another organisation's plans is forbidden, not told the organisation is missing.
+    """
+    organization = judge(actor, Action.READ_ORGANIZATION, Scope(municipality=scope.municipality))
+    if organization is Verdict.HIDDEN:
+        return Verdict.HIDDEN
+    verdict = judge(actor, action, scope)
+    return Verdict.FORBIDDEN if verdict is Verdict.HIDDEN else verdict
+
+
 def sees_personal_data(actor: Actor, organization: str, municipality: str) -> bool:
     """Coordinator contact data: the central role, and the organisation's own coordinators."""
     if actor.role is Role.SYSTEM:

@@ -34,10 +34,15 @@ def import_plan(
     """
     import msgspec
 
+    from planregistry import settings
     from planregistry.registry import Registry
 
     data = file.read_bytes()
-    with Registry.open(str(ctx.obj)) as registry:
+    # As the other commands do: a new SQLite database gets the schema, anything else not
+    # ready stops with one line saying what to run.
+    checked = settings.check(str(ctx.obj), database=True)
+    assert checked.engine is not None
+    with Registry(checked.engine) as registry:
         if not apply_:
             proposal = registry.propose_plan_import(
                 org_id, data, file.name, programme_id=programme_id, cycle_year=cycle_year

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from planregistry.domain import lifecycle
 from planregistry.domain.actor import Actor
-from planregistry.domain.policy import Action, Scope
+from planregistry.domain.policy import Action, Scope, Verdict, judge_organization_plans
 from planregistry.domain.vocabulary import RevisionStatus
+from planregistry.errors import NotFound, PermissionDenied
 from planregistry.storage import queries
 from planregistry.storage.tables import RevisionRow
 from planregistry.usecases.base import RegistryBase, check_version
@@ -22,9 +23,21 @@ class ScopedUseCases(RegistryBase):
     def _organization_scope(
         self, session: Session, org_id: str, actor: Actor, action: Action
     ) -> Scope:
+        """An organisation's plans as a whole (list, create one), the policy asked first."""
         row = queries.get_organization(session, org_id)
         scope = queries.organization_scope(row)
-        self._authorize(actor, action, scope, entity="Organisationen", key=org_id)
+        verdict = judge_organization_plans(actor, action, scope)
+        if verdict is Verdict.HIDDEN:
+            raise NotFound("Organisationen", org_id)
+        if verdict is Verdict.FORBIDDEN:
+            if actor.organization is not None and actor.organization != org_id:
+                raise PermissionDenied(
+                    f"Du ser organisationen {org_id!r} men inte dess planer: som samordnare "
+                    f"arbetar du bara med planerna för {actor.organization!r}."
+                )
+            raise PermissionDenied(
+                f"Rollen {actor.role.label.lower()} får inte utföra detta ({action.value})."
+            )
         return scope
 
     def _placed_plan(
