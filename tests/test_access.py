@@ -163,13 +163,13 @@ EXERCISES: dict[str, Exercise] = {
     # Importing a plan document.
     "propose_plan_import": Exercise(
         A.EDIT_DRAFT,
-        OBJECT,
+        ORGANIZATION_PLANS,
         False,
         _call("propose_plan_import", "place.organization", PLAN_TEXT, "plan.txt"),
     ),
-    "create_plan_import": Exercise(A.EDIT_DRAFT, OBJECT, True, _new_import),
+    "create_plan_import": Exercise(A.EDIT_DRAFT, ORGANIZATION_PLANS, True, _new_import),
     "list_plan_imports": Exercise(
-        A.READ_PLAN, OBJECT, False, _call("list_plan_imports", "place.organization")
+        A.READ_PLAN, ORGANIZATION_PLANS, False, _call("list_plan_imports", "place.organization")
     ),
     "get_plan_import": Exercise(A.READ_PLAN, OBJECT, False, _get_import),
     "apply_plan_import": Exercise(A.EDIT_DRAFT, OBJECT, True, _apply_import),

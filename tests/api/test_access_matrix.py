@@ -376,9 +376,12 @@ EXERCISES: dict[tuple[str, str, Action], tuple[str, Exercise]] = {
         OBJECT,
         lambda w, p: Call(f"{V1}/revisions/{p.draft}/diff?against={p.approved}"),
     ),
-    ("POST", "/api/v1/organizations/{org_id:str}/plan-imports", A.EDIT_DRAFT): (OBJECT, _upload),
+    ("POST", "/api/v1/organizations/{org_id:str}/plan-imports", A.EDIT_DRAFT): (
+        ORGANIZATION_PLANS,
+        _upload,
+    ),
     ("GET", "/api/v1/organizations/{org_id:str}/plan-imports", A.READ_PLAN): (
-        OBJECT,
+        ORGANIZATION_PLANS,
         lambda w, p: Call(f"{V1}/organizations/{p.organization}/plan-imports"),
     ),
     ("GET", "/api/v1/plan-imports/{import_id:int}", A.READ_PLAN): (
