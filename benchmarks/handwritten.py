@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from planregistry.domain import comparisons as cmp
+from planregistry_domain import comparisons as cmp
 
 _BASIS = """
 FROM organizations o

@@ -19,9 +19,12 @@ from planregistry import Registry
 from planregistry.defaults.demo import SEED_FILES, load_demo, read_seed
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import ORGANIZATIONS, STOCKHOLM
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.audit import AuditEntry
-from planregistry.errors import (
+from planregistry.storage import migrations
+from planregistry.usecases import organizations
+from planregistry.usecases.base import request_context
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.audit import AuditEntry
+from planregistry_domain.errors import (
     Conflict,
     IllegalTransition,
     NotFound,
@@ -31,9 +34,6 @@ from planregistry.errors import (
     StaleVersion,
     ValidationError,
 )
-from planregistry.storage import migrations
-from planregistry.usecases import organizations
-from planregistry.usecases.base import request_context
 from tests.conftest import PostgresServer
 from tests.world import (
     ACTIVITY,

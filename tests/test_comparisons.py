@@ -18,8 +18,8 @@ from planregistry import (
     ValidationError,
 )
 from planregistry.benchdata import generate
-from planregistry.domain.comparisons import NOT_REPORTED, Basis, share, survey_share
 from planregistry.storage.tables import PlanRow
+from planregistry_domain.comparisons import NOT_REPORTED, Basis, share, survey_share
 from tests.conftest import StatementCounter
 
 HV = "hasselby-vallingby"

@@ -24,7 +24,7 @@ from planregistry import (
     ValidationError,
 )
 from planregistry.defaults.programme_vbe import VBE
-from planregistry.domain.completeness import check_completeness
+from planregistry_domain.completeness import check_completeness
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
 

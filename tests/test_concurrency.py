@@ -9,8 +9,8 @@ from sqlalchemy import update
 
 from planregistry import IllegalTransition, Registry
 from planregistry.defaults.demo import load_demo
-from planregistry.domain.vocabulary import RevisionStatus
 from planregistry.storage.tables import RevisionRow
+from planregistry_domain.vocabulary import RevisionStatus
 from tests.world import World, snapshot
 
 

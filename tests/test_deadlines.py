@@ -17,8 +17,8 @@ from planregistry import (
     RevisionState,
     RevisionStatus,
 )
-from planregistry.domain.deadlines import plan_deadline
-from planregistry.domain.model import Decision
+from planregistry_domain.deadlines import plan_deadline
+from planregistry_domain.model import Decision
 from tests.conftest import Clock
 
 S = RevisionStatus
@@ -154,9 +154,8 @@ def test_revision_state_takes_the_latest_board_approval_date() -> None:
 
 
 def _decide(registry: Registry, revision_id: int, body: str, on: str) -> Revision:
-    return registry.record_decision(
-        revision_id, {"body": body, "outcome": "approved", "decided_on": on}
-    )
+    registry.record_decision(revision_id, {"body": body, "outcome": "approved", "decided_on": on})
+    return registry.get_revision(revision_id)
 
 
 def test_registry_plan_deadline_follows_the_plan_and_the_clock(

@@ -22,7 +22,7 @@ from planregistry import (
     ValidationError,
 )
 from planregistry.defaults.programme_vbe import VBE
-from planregistry.domain.diff import changelog_sv, diff_revisions
+from planregistry_domain.diff import changelog_sv, diff_revisions
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
 E = EnvironmentActivity

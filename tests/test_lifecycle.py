@@ -23,8 +23,8 @@ from planregistry import (
     RevisionStatus,
     ValidationError,
 )
-from planregistry.domain import lifecycle
-from planregistry.domain.lifecycle import DecisionContext
+from planregistry_domain import lifecycle
+from planregistry_domain.lifecycle import DecisionContext
 
 S, B, O = RevisionStatus, DecisionBody, DecisionOutcome  # noqa: E741
 TODAY = dt.date(2026, 11, 28)
@@ -157,10 +157,11 @@ def _decide(
     on: str,
     conditions: str | None = None,
 ) -> Revision:
-    return registry.record_decision(
+    registry.record_decision(
         revision_id,
         {"body": body, "outcome": outcome, "decided_on": on, "conditions": conditions},
     )
+    return registry.get_revision(revision_id)
 
 
 def _approve(
@@ -427,7 +428,7 @@ def test_worked_example_hasselby_vallingby_2017_to_2018(demo_registry: Registry)
             "minutes_ref": "§ 12",
         },
     )
-    rev2017 = registry.record_decision(
+    board = registry.record_decision(
         rev2017.id,
         {
             "body": "city_executive_board",
@@ -437,7 +438,9 @@ def test_worked_example_hasselby_vallingby_2017_to_2018(demo_registry: Registry)
             "minutes_ref": "§ 8",
         },
     )
+    rev2017 = registry.get_revision(rev2017.id)
     assert rev2017.status is S.APPROVED
+    assert (board.value.status_after, board.revision_version) == (S.APPROVED, rev2017.version)
     statuses = ["done", "ongoing", "postponed", "not_started", "discontinued"]
     for i, activity in enumerate(rev2017.activities):
         follow_up = registry.report_follow_up(

@@ -266,9 +266,12 @@ class LifecycleMachine(RuleBasedStateMachine):
         if errors:
             self._refused(errors, lambda: self.registry.record_decision(rid, data))
             return
-        result = self.registry.record_decision(rid, data)
+        written = self.registry.record_decision(rid, data)
+        result = self.registry.get_revision(rid)
         new = EXPECTED[m.status, body, outcome]
         assert result.status is new
+        assert written.value.status_after is new
+        assert written.revision_version == result.version
         if new is S.APPROVED:
             for other in self._with_status(S.APPROVED):
                 self.model[other].status = S.SUPERSEDED

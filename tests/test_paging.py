@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from planregistry import OrganizationKind, Registry, ValidationError
-from planregistry.domain.paging import Page, decode_cursor, encode_cursor
+from planregistry_domain.paging import Page, decode_cursor, encode_cursor
 
 
 def test_cursor_round_trip_and_refusals() -> None:

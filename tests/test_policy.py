@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge, sees_personal_data
-from planregistry.domain.vocabulary import Role
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.policy import Action, Scope, Verdict, judge, sees_personal_data
+from planregistry_domain.vocabulary import Role
 
 A = Action
 ALLOW, FORBIDDEN, HIDDEN = Verdict.ALLOW, Verdict.FORBIDDEN, Verdict.HIDDEN

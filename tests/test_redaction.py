@@ -11,11 +11,11 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.model import SituationPicture
-from planregistry.domain.policy import Scope
-from planregistry.domain.redaction import shown_situation
-from planregistry.errors import NotFound, ValidationError
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.errors import NotFound, ValidationError
+from planregistry_domain.model import SituationPicture
+from planregistry_domain.policy import Scope
+from planregistry_domain.redaction import shown_situation
 from tests.world import (
     CENTRAL,
     CONFIDENTIAL_SITUATION,
@@ -145,7 +145,7 @@ def test_a_picture_as_read_can_be_sent_back_as_it_is(world: World) -> None:
     assert situation is not None
     sent = msgspec.to_builtins(situation)
     stored = registry.put_situation(world.own.draft, sent, actor=COORDINATOR)
-    assert stored == situation
+    assert stored.value == situation
 
 
 def test_withholding_is_pure_and_keeps_the_type() -> None:

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from planregistry import Registry
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import STOCKHOLM
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.vocabulary import Role
 from planregistry.storage.tables import AuditRow
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.vocabulary import Role
 
 OWN_ORG, OTHER_ORG, ELSEWHERE_ORG = "hasselby-vallingby", "bromma", "angered"
 

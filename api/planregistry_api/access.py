@@ -22,10 +22,10 @@ from litestar.handlers import BaseRouteHandler
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 
-from planregistry.domain.actor import Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge
-from planregistry.domain.vocabulary import Role
 from planregistry_api.token_keys import unauthenticated
+from planregistry_domain.actor import Actor
+from planregistry_domain.policy import Action, Scope, Verdict, judge
+from planregistry_domain.vocabulary import Role
 
 ACTIONS_KEY = "actions"
 PUBLIC_KEY = "public"

@@ -24,8 +24,8 @@ import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from planregistry.domain.actor import Actor
 from planregistry_api.hardening import request_id
+from planregistry_domain.actor import Actor
 
 ACCESS_LOG_ENV = "PLANREGISTRY_ACCESS_LOG"
 logger = logging.getLogger("planregistry_api.access")

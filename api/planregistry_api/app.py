@@ -25,7 +25,7 @@ from planregistry_api.controllers import CONTROLLERS
 from planregistry_api.controllers.comparisons import ComparisonController as Comparisons
 from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
-from planregistry_api.openapi import API_PREFIX, SCHEMA_PATH, complete_openapi, openapi_config
+from planregistry_api.openapi import SCHEMA_PATH, complete_openapi, openapi_config
 from planregistry_api.problems import EXCEPTION_HANDLERS
 from planregistry_api.token_keys import (
     JWKS_FILE_ENV,
@@ -34,6 +34,7 @@ from planregistry_api.token_keys import (
     AuthConfigurationError,
     TokenKeys,
 )
+from planregistry_domain.wire import API_PREFIX
 
 MAX_BODY_BYTES = 1024 * 1024
 

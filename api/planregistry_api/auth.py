@@ -40,14 +40,14 @@ from litestar.middleware.authentication import AuthenticationResult
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
-from planregistry.domain.actor import Actor
-from planregistry.domain.vocabulary import Role
 from planregistry_api.dependencies import REGISTRY_STATE_KEY
 from planregistry_api.token_keys import (
     TokenKeys,
     invalid_token,
     unauthenticated,
 )
+from planregistry_domain.actor import Actor
+from planregistry_domain.vocabulary import Role
 
 logger = logging.getLogger("planregistry_api")
 

@@ -15,8 +15,8 @@ from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException
 
-from planregistry.errors import FieldError, ValidationError
-from planregistry.usecases.base import coerce
+from planregistry_domain.errors import FieldError, ValidationError
+from planregistry_domain.validation import coerce
 
 
 async def check_body_strictly(request: Request[Any, Any, Any]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import re
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -11,16 +13,17 @@ from litestar.datastructures import ResponseHeader
 from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import (
+    OpenAPI,
     OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
     Operation,
+    Reference,
     Schema,
     Tag,
 )
 
-from planregistry.domain import commands
 from planregistry_api.access import (
     PUBLIC,
     declared_actions,
@@ -30,11 +33,12 @@ from planregistry_api.access import (
 )
 from planregistry_api.docs import SwaggerPage, only_known_documentation
 from planregistry_api.problems import description
+from planregistry_domain import commands
+from planregistry_domain.wire import API_PREFIX
 
 if TYPE_CHECKING:
     from litestar import Litestar
 
-API_PREFIX = "/api/v1"
 SCHEMA_PATH = f"{API_PREFIX}/schema"
 
 LOCATION_HEADER = ResponseHeader(
@@ -118,6 +122,7 @@ def complete_openapi(app: Litestar) -> None:
     answer 401 and 403 and say which roles the policy allows.
     """
     openapi = app.openapi_schema
+    _name_envelopes(openapi)
     strict = {
         name
         for name, cls in inspect.getmembers(commands, inspect.isclass)
@@ -145,6 +150,39 @@ def complete_openapi(app: Litestar) -> None:
                 for header in (response.headers or {}).values():
                     if isinstance(header, OpenAPIHeader) and header.schema is None:
                         header.schema = Schema(type=OpenAPIType.STRING)
+
+
+_ENVELOPE = re.compile(r"^Envelope_(?:[\w.]+\.)?(?P<item>\w+)_$")
+
+
+def _name_envelopes(openapi: OpenAPI) -> None:
+    """Name the one generic page envelope per item, `ActivityPage`… (Litestar names a
+    generic after its module path, which is no part of the contract)."""
+    schemas = openapi.components.schemas if openapi.components else None
+    if not schemas:
+        return
+    renamed = {old: f"{m['item']}Page" for old in schemas if (m := _ENVELOPE.match(old))}
+    for old, new in renamed.items():
+        schema = schemas.pop(old)
+        if isinstance(schema, Schema):
+            schema.title = new
+        schemas[new] = schema
+    prefix = "#/components/schemas/"
+    _retarget(openapi, {prefix + old: prefix + new for old, new in renamed.items()})
+
+
+def _retarget(node: object, refs: dict[str, str]) -> None:
+    if isinstance(node, Reference):
+        node.ref = refs.get(node.ref, node.ref)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for item in dataclasses.fields(node):
+            _retarget(getattr(node, item.name), refs)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _retarget(value, refs)
+    elif isinstance(node, list):
+        for value in node:
+            _retarget(value, refs)
 
 
 def _document_access(operation: Operation, handler: HTTPRouteHandler) -> None:

@@ -1,15 +1,14 @@
 """Collections: one envelope for all of them, `Link: rel="next"`, shared parameters.
 
 Every collection answers `{"items": [...], "next_cursor": ..., "links": {"next": ...}}`;
-the library does the keyset paging and filtering (`planregistry.domain.paging`), this
+the library does the keyset paging and filtering (`planregistry_domain.paging`), this
 module only turns its `Page` into the envelope and the `Link` header.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from litestar import Request, Response
@@ -17,22 +16,11 @@ from litestar.datastructures import ResponseHeader
 from litestar.params import QueryParameter
 from msgspec import Struct
 
-from planregistry.domain.audit import ApiKey, AuditEntry
-from planregistry.domain.model import (
-    Activity,
-    Decision,
-    FollowUp,
-    Organization,
-    Plan,
-    Review,
-    Revision,
-)
-from planregistry.domain.paging import MAX_LIMIT, Page
-from planregistry.domain.programme import Programme
+from planregistry_domain.paging import MAX_LIMIT, Page
 
 DEFAULT_LIMIT = 50
 
-B = TypeVar("B")
+T = TypeVar("T")
 
 Limit = Annotated[
     int,
@@ -65,72 +53,18 @@ class PageLinks(Struct, kw_only=True):
     next: str | None = None
 
 
-class ProgrammePage(Struct, kw_only=True):
-    items: list[Programme]
+class Envelope(Struct, Generic[T], kw_only=True):
+    """A page of a collection, as every collection answers it."""
+
+    items: list[T]
     next_cursor: str | None
     links: PageLinks
 
 
-class OrganizationPage(Struct, kw_only=True):
-    items: list[Organization]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class PlanPage(Struct, kw_only=True):
-    items: list[Plan]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class RevisionPage(Struct, kw_only=True):
-    items: list[Revision]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class ActivityPage(Struct, kw_only=True):
-    items: list[Activity]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class FollowUpPage(Struct, kw_only=True):
-    items: list[FollowUp]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class DecisionPage(Struct, kw_only=True):
-    items: list[Decision]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class ReviewPage(Struct, kw_only=True):
-    items: list[Review]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class AuditPage(Struct, kw_only=True):
-    items: list[AuditEntry]
-    next_cursor: str | None
-    links: PageLinks
-
-
-class ApiKeyPage(Struct, kw_only=True):
-    items: list[ApiKey]
-    next_cursor: str | None
-    links: PageLinks
-
-
-def paginated(
-    envelope: Callable[..., B], page: Page[Any], request: Request[Any, Any, Any]
-) -> Response[B]:
+def paginated(page: Page[T], request: Request[Any, Any, Any]) -> Response[Envelope[T]]:
     """The page in its envelope, with `Link: <next>; rel="next"` when there is more."""
     next_url = _next_url(request, page.next_cursor)
-    body = envelope(items=page.items, next_cursor=page.next_cursor, links=PageLinks(next=next_url))
+    body = Envelope(items=page.items, next_cursor=page.next_cursor, links=PageLinks(next=next_url))
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else None
     return Response(body, headers=headers)
 

@@ -18,18 +18,15 @@ from litestar.exceptions import ClientException
 from litestar.params import HeaderParameter
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
-T = TypeVar("T")
+from planregistry import Written
+from planregistry_domain.wire import REVISION, etag, parse_etag
 
-# The entities with a version, as their tags name them.
-ORGANIZATION = "organization"
-REVISION = "revision"
-ACTIVITY = "activity"
+T = TypeVar("T")
 
 # Versions start at 1, so this one never matches: the Registry answers 412 (or 404).
 NO_VERSION = 0
 
 _TAG = re.compile(r'\s*(?:(?P<weak>W/)?"(?P<tag>[^"]*)"|(?P<star>\*))\s*(?:,|$)')
-_OURS = re.compile(r"^(?P<kind>[a-z]+)-(?P<key>.+)-v(?P<version>[0-9]{1,18})$")
 
 IfMatch = Annotated[
     str | None,
@@ -58,10 +55,6 @@ ETAG_HEADER = ResponseHeader(
 class PreconditionRequired(ClientException):
     status_code = 428
     detail = "Ändringen kräver If-Match med resursens ETag (hämta den med GET)."
-
-
-def etag(kind: str, key: object, version: int) -> str:
-    return f'"{kind}-{key}-v{version}"'
 
 
 def _entity_tags(header: str) -> list[tuple[bool, str]]:
@@ -94,15 +87,15 @@ def expected_version(if_match: str | None, kind: str, key: object) -> int | None
     for weak, tag in _entity_tags(if_match):
         if tag == "*":
             return None
-        ours = _OURS.match(tag)
-        if not weak and ours and ours["kind"] == kind and ours["key"] == str(key):
-            versions.append(int(ours["version"]))
+        ours = None if weak else parse_etag(tag)
+        if ours is not None and ours.kind == kind and ours.key == str(key):
+            versions.append(ours.version)
     return max(versions, default=NO_VERSION)
 
 
-def next_etag(kind: str, key: object, expected: int | None) -> dict[str, str]:
-    """The tag after a write that bumped `expected` by one; unknown after `If-Match: *`."""
-    return {} if expected is None else {"ETag": etag(kind, key, expected + 1)}
+def revision_etag(written: Written[Any]) -> dict[str, str]:
+    """The revision's new tag after a write to one of its parts, as the write reported it."""
+    return {"ETag": etag(REVISION, written.revision_id, written.revision_version)}
 
 
 def not_modified(if_none_match: str | None, current: str) -> bool:

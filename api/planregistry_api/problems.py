@@ -17,7 +17,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 from msgspec import UNSET, Struct, UnsetType
 
-from planregistry.errors import (
+from planregistry_domain.errors import (
     Conflict,
     IllegalTransition,
     NotFound,
@@ -26,9 +26,8 @@ from planregistry.errors import (
     StaleVersion,
     ValidationError,
 )
+from planregistry_domain.wire import PROBLEM_JSON, problem_type
 
-PROBLEM_BASE = "https://planregistry.se/problems/"
-PROBLEM_JSON = "application/problem+json"
 WWW_AUTHENTICATE = 'Bearer realm="planregistry"'
 
 logger = logging.getLogger("planregistry_api")
@@ -82,10 +81,6 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     503: ("unavailable", "Tjänsten är inte tillgänglig"),
 }
 INVALID_PARAMETER = ("invalid-parameter", "Ogiltig parameter")
-
-
-def problem_type(slug: str) -> str:
-    return PROBLEM_BASE + slug
 
 
 def problem_response(

@@ -23,8 +23,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import ConfigurationError
+from planregistry_domain.errors import ConfigurationError
+from planregistry_domain.vocabulary import Role
 
 if TYPE_CHECKING:
     from litestar.exceptions import NotAuthorizedException

@@ -30,14 +30,7 @@ import msgspec
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from planregistry.defaults.programme_vbe import VBE
-from planregistry.domain.vocabulary import (
-    DecisionBody,
-    DecisionOutcome,
-    EnvironmentActivity,
-    FollowUpStatus,
-    OrganizationKind,
-    RevisionStatus,
-)
+from planregistry.storage.activities import ACTIVITY
 from planregistry.storage.engine import writer
 from planregistry.storage.tables import (
     ActivityPartnerRow,
@@ -55,6 +48,15 @@ from planregistry.storage.tables import (
     SectionRow,
     SituationRow,
     SurveyAnswerRow,
+)
+from planregistry_domain.commands import CreateActivity
+from planregistry_domain.vocabulary import (
+    DecisionBody,
+    DecisionOutcome,
+    EnvironmentActivity,
+    FollowUpStatus,
+    OrganizationKind,
+    RevisionStatus,
 )
 
 ORGS_PER_MUNICIPALITY = 20
@@ -294,7 +296,7 @@ class _Plan:
     ) -> None:
         self.batch, self.ids, self.rng = batch, ids, rng
         self.plan_id, self.in_force_year, self.last_year = plan_id, in_force_year, last_year
-        self.activities: dict[str, dict[str, Any]] = {}
+        self.activities: dict[str, CreateActivity] = {}
         self.next_key = 1
 
     def revisions(self) -> None:
@@ -421,16 +423,16 @@ class _Plan:
                 position=position,
                 version=1,
                 updated_at=created,
-                **spec["row"],
+                **ACTIVITY.stored(spec),
             )
-            for theme_position, theme in enumerate(spec["themes"]):
+            for theme_position, theme in enumerate(spec.themes):
                 self.batch.add(
                     ActivityThemeRow.__tablename__,
                     activity_id=activity_id,
                     theme=theme,
                     position=theme_position,
                 )
-            for partner_position, partner in enumerate(spec["partners"]):
+            for partner_position, partner in enumerate(spec.partners):
                 self.batch.add(
                     ActivityPartnerRow.__tablename__,
                     activity_id=activity_id,
@@ -439,22 +441,25 @@ class _Plan:
                 )
         return activity_ids
 
-    def _new_activity(self) -> dict[str, Any]:
+    def _new_activity(self) -> CreateActivity:
         rng = self.rng
         (level,) = rng.choices(list(_LEVEL_WEIGHTS), weights=list(_LEVEL_WEIGHTS.values()))
-        return {
-            "row": {
-                "title": rng.choice(_TITLES),
-                "description": "Aktiviteten genomförs under året och följs upp per tertial.",
-                "level": level,
-                "responsible": "Förvaltningen",
-                "follow_up_method": rng.choice(_METHODS),
-                "target_group": rng.choice(("Unga 13–17 år", "Unga vuxna 18–29 år", None)),
-                "areas": rng.sample(_DISTRICTS, rng.randint(0, 2)),
-            },
-            "themes": rng.sample([t.key for t in VBE.themes], rng.randint(1, 3)),
-            "partners": rng.sample(_PARTNERS, rng.randint(1, 4)),
-        }
+        # Drawn in this order so that a seed keeps giving the same data.
+        title = rng.choice(_TITLES)
+        method = rng.choice(_METHODS)
+        target_group = rng.choice(("Unga 13–17 år", "Unga vuxna 18–29 år", None))
+        areas = rng.sample(_DISTRICTS, rng.randint(0, 2))
+        return CreateActivity(
+            title=title,
+            description="Aktiviteten genomförs under året och följs upp per tertial.",
+            level=level,
+            responsible="Förvaltningen",
+            follow_up_method=method,
+            target_group=target_group,
+            areas=areas,
+            themes=rng.sample([t.key for t in VBE.themes], rng.randint(1, 3)),
+            partners=rng.sample(_PARTNERS, rng.randint(1, 4)),
+        )
 
     def _decisions(
         self, revision_id: int, year: int, status: RevisionStatus, with_conditions: bool

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planregistry.errors import PlanRegistryError
 from planregistry.importing.command import import_plan
 from planregistry.settings import DATABASE_URL_ENV, database_url_from_env
+from planregistry_domain.errors import PlanRegistryError
 
 if TYPE_CHECKING:
     from planregistry import Registry
@@ -245,8 +245,8 @@ def token_command(
     import datetime as dt
 
     from planregistry import Registry, settings
-    from planregistry.domain.vocabulary import Role
     from planregistry_api.token_keys import mint_token
+    from planregistry_domain.vocabulary import Role
 
     if role == Role.COORDINATOR and organization is None:
         raise click.UsageError("--org krävs för rollen coordinator.")

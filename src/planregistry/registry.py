@@ -42,14 +42,14 @@ class Registry(
 
     Open it with `Registry.open(url)` (or `PLANREGISTRY_DATABASE_URL`); the schema must
     have been created with `planregistry db upgrade`. Every method is one use case in
-    one transaction; it raises `planregistry.errors` exceptions and leaves the
+    one transaction; it raises `planregistry_domain.errors` exceptions and leaves the
     database unchanged when it does.
 
     Every method takes a keyword-only `actor=` (default `SYSTEM`, the library used
-    directly: allowed everything) and goes through `planregistry.domain.policy` for the
+    directly: allowed everything) and goes through `planregistry_domain.policy` for the
     object it touches: what the actor may not see is `NotFound`, what it sees but may not
     do is `PermissionDenied`. What it returns is redacted for that actor
-    (`planregistry.domain.redaction`), and every successful write appends one entry,
+    (`planregistry_domain.redaction`), and every successful write appends one entry,
     by that actor, to the audit trail in the same transaction.
     """
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planregistry.errors import ConfigurationError
+from planregistry_domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

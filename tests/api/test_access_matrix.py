@@ -5,7 +5,7 @@ For every route (every HTTP handler the app serves) and every action it declares
 calls it on three targets: its own organisation's object, another Stockholm
 organisation's, and an object in another municipality (Göteborg, Angered).
 
-The expected outcome is the policy's verdict (`planregistry.domain.policy.judge`, itself
+The expected outcome is the policy's verdict (`planregistry_domain.policy.judge`, itself
 tested as a table in tests/test_policy.py) for the route's declared action and where
 the target lives, which this test knows for each route:
 
@@ -36,9 +36,6 @@ from sqlalchemy import create_engine
 from planregistry import Registry
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import STOCKHOLM
-from planregistry.domain.actor import Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge, judge_organization_plans
-from planregistry.domain.vocabulary import Role
 from planregistry_api import app as app_module
 from planregistry_api import create_app
 from planregistry_api.access import (
@@ -47,6 +44,9 @@ from planregistry_api.access import (
     is_public,
     route_handlers,
 )
+from planregistry_domain.actor import Actor
+from planregistry_domain.policy import Action, Scope, Verdict, judge, judge_organization_plans
+from planregistry_domain.vocabulary import Role
 from tests.api.conftest import app_over
 from tests.api.support import ACTIVITY, KEYS, PROBLEM_BASE, bearer
 from tests.conftest import Clock, DatabaseCopy, seeded_data, seeded_fixture

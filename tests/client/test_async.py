@@ -65,7 +65,7 @@ async def _draft_cycle(server: Server) -> None:
             revision.id,
             {"body": "committee", "outcome": "approved", "decided_on": dt.date(2018, 3, 1)},
         )
-        assert decision.status_after == "awaiting_board"
+        assert decision.value.status_after == "awaiting_board"
 
     async with server.async_client("central") as central:
         board = await central.status_board({"kind": "specialist"})

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 import planregistry
-from planregistry.domain.paging import Page
 from planregistry_client import (
     API_VERSION,
     ApiError,
@@ -21,6 +20,7 @@ from planregistry_client import (
     UnexpectedResponse,
     __version__,
 )
+from planregistry_domain.paging import Page
 from tests.client.support import Server
 
 

@@ -52,13 +52,13 @@ def _approve_2017(district: Client, central: Client) -> Revision:
             minutes_ref="§ 12",
         ),
     )
-    assert committee.status_after == "awaiting_board"
+    assert committee.value.status_after == "awaiting_board"
     central.get_revision(revision.id)  # the read gives central the ETag to write with
     board = central.record_decision(
         revision.id,
         {"body": "city_executive_board", "outcome": "approved", "decided_on": "2017-06-14"},
     )
-    assert board.status_after == "approved"
+    assert board.value.status_after == "approved"
     return district.get_revision(revision.id)
 
 
@@ -134,7 +134,8 @@ def test_the_2017_to_2018_cycle_through_the_client(server: Server) -> None:
                 decided_on=dt.date(2018, 3, 22),
             ),
         )
-        assert (committee.status_before, committee.status_after) == ("draft", "awaiting_board")
+        decided = committee.value
+        assert (decided.status_before, decided.status_after) == ("draft", "awaiting_board")
 
         # Central review: feedback with the completeness check, and what changed.
         assert central.completeness(r2018.id) == []
@@ -161,8 +162,9 @@ def test_the_2017_to_2018_cycle_through_the_client(server: Server) -> None:
                 conditions=BOARD_CONDITIONS,
             ),
         )
-        assert isinstance(board, Decision)
-        assert (board.outcome, board.status_after) == ("approved_with_conditions", "approved")
+        assert isinstance(board.value, Decision)
+        decided = board.value
+        assert (decided.outcome, decided.status_after) == ("approved_with_conditions", "approved")
         plan = district.get_plan(r2017.plan_id)
         assert [(s.cycle_year, s.status) for s in plan.revisions] == [
             (2017, "superseded"),

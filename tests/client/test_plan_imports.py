@@ -11,14 +11,16 @@ ORG = "utbildningsforvaltningen"
 def test_upload_read_list_and_apply_a_plan_through_the_client(server: Server) -> None:
     with server.coordinator(ORG) as client:
         data = documents.committee_plan_docx()
-        plan_import = client.create_plan_import(ORG, data, "utbildningsnamnden.docx")
+        plan_import, created = client.create_plan_import(ORG, data, "utbildningsnamnden.docx")
+        assert created
         assert plan_import.source.format == "docx"
         assert [a.level for a in plan_import.proposal.activities] == [
             "preventing",
             "preventing",
             "hindering",
         ]
-        assert client.create_plan_import(ORG, data, "igen.docx").id == plan_import.id
+        again, created_again = client.create_plan_import(ORG, data, "igen.docx")
+        assert again.id == plan_import.id and not created_again
         assert client.get_plan_import(plan_import.id).proposal == plan_import.proposal
         assert [i.id for i in client.list_plan_imports(ORG)] == [plan_import.id]
         revision = client.apply_plan_import(plan_import.id, cycle_year=2019)

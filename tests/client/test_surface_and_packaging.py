@@ -104,44 +104,104 @@ def test_the_two_clients_have_the_same_public_surface() -> None:
     assert surface(Client) - {"close"} == surface(AsyncClient) - {"aclose"}
 
 
-def _requirements(extra: str | None) -> list[Requirement]:
-    chosen = []
-    for line in requires("planregistry") or []:
+def _requirements(distribution: str, extra: str | None = None) -> set[str]:
+    names = set()
+    for line in requires(distribution) or []:
         requirement = Requirement(line)
         if requirement.marker is None:
             if extra is None:
-                chosen.append(requirement)
+                names.add(requirement.name.lower())
         elif extra is not None and requirement.marker.evaluate({"extra": extra}):
-            chosen.append(requirement)
-    return chosen
+            names.add(requirement.name.lower())
+    return names
 
 
-def test_the_client_extra_brings_httpx_and_no_server() -> None:
-    base = {r.name.lower() for r in _requirements(None)}
-    client = {r.name.lower() for r in _requirements("client")}
-    assert client == {"httpx"}
-    assert not (base | client) & SERVER_STACK
-    # The server extra is where the server stack is.
-    assert {"litestar", "granian"} <= {r.name.lower() for r in _requirements("server")}
+# What the client must never bring: the database and the server stack, the CLI's and
+# the exports' libraries, and the server library itself.
+HEAVY = {
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "openpyxl",
+    "click",
+    "litestar",
+    "granian",
+    "planregistry",
+    "planregistry_api",
+}
 
 
-def test_the_wheel_ships_the_client_beside_the_library() -> None:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    packages = config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
-    assert "clients/python/planregistry_client" in packages
-    assert "client" in config["project"]["optional-dependencies"]
+def test_the_client_distribution_brings_the_domain_and_httpx_only() -> None:
+    assert _requirements("planregistry-client") == {"planregistry-domain", "httpx"}
+    assert _requirements("planregistry-domain") == {"msgspec"}
+    # The whole library depends on the same domain; its client extra is the client.
+    assert "planregistry-domain" in _requirements("planregistry")
+    assert _requirements("planregistry", "client") == {"planregistry-client"}
+    assert not _requirements("planregistry") & SERVER_STACK
+    assert {"litestar", "granian"} <= _requirements("planregistry", "server")
 
 
-def test_importing_the_client_loads_no_server_code() -> None:
-    probe = (
-        "import sys, planregistry_client\n"
-        "roots = {m.split('.')[0] for m in sys.modules}\n"
-        "print(sorted(roots & {'litestar', 'granian', 'planregistry_api', 'jwt', 'uvicorn'}))"
+def test_each_distribution_builds_its_own_package() -> None:
+    def packages(pyproject: Path) -> list[str]:
+        config = tomllib.loads(pyproject.read_text())
+        return list(config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"])
+
+    assert packages(ROOT / "pyproject.toml") == ["src/planregistry", "api/planregistry_api"]
+    assert packages(ROOT / "domain" / "pyproject.toml") == ["planregistry_domain"]
+    assert packages(ROOT / "clients" / "python" / "pyproject.toml") == ["planregistry_client"]
+
+
+_PROBE = """
+import json, sys
+import httpx, msgspec
+before = set(sys.modules)
+import planregistry_client
+roots = lambda names: sorted({n.split(".")[0] for n in names})
+print(json.dumps([roots(set(sys.modules) - before), roots(sys.modules)]))
+"""
+
+
+def test_importing_the_client_loads_no_server_or_database_code() -> None:
+    output = subprocess.run(
+        [sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True
+    ).stdout
+    added, everything = json.loads(output)
+    assert set(added) <= {"planregistry_client", "planregistry_domain"}
+    # httpx loads click for its own command line when click is installed (as it is
+    # beside the library); the fresh install below has no click at all.
+    assert set(everything) & HEAVY <= {"click"}
+
+
+def test_the_client_installs_and_imports_alone_in_a_fresh_environment(
+    tmp_path: Path,
+) -> None:
+    """`pip install` of the domain and the client brings msgspec and httpx, nothing heavy."""
+    venv = tmp_path / "venv"
+    python = venv / "bin" / "python"
+    uv = Path(sys.executable).parent / "uv"
+    if uv.exists():
+        subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, venv], check=True)
+        install = [uv, "pip", "install", "--quiet", "--python", python]
+    else:
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run(
+        [*install, ROOT / "domain", ROOT / "clients" / "python"], check=True, timeout=300
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert loaded == "[]"
+    probe = (
+        "import json, sys, importlib.metadata as m, planregistry_client\n"
+        "names = [d.metadata['Name'].lower() for d in m.distributions()]\n"
+        "print(json.dumps([names, sorted({n.split('.')[0] for n in sys.modules})]))\n"
+    )
+    output = subprocess.run(
+        [python, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    names, modules = json.loads(output)
+    installed = set(names)
+    assert {"planregistry-client", "planregistry-domain", "msgspec", "httpx"} <= installed
+    assert not installed & {"sqlalchemy", "alembic", "psycopg", "openpyxl", "click"}
+    assert not installed & SERVER_STACK and "planregistry" not in installed
+    assert not set(modules) & HEAVY
 
 
 def test_versioned_with_the_library_and_the_api() -> None:
@@ -158,3 +218,22 @@ def test_versioned_with_the_library_and_the_api() -> None:
 def test_public_names_are_documented(module: str) -> None:
     imported = __import__(module, fromlist=["*"])
     assert imported.__doc__
+
+
+def test_the_client_returns_what_the_registry_returns() -> None:
+    """Each operation named after a Registry method gives the caller the same type."""
+    from typing import get_type_hints
+
+    from planregistry import Registry
+    from planregistry_client._core import Call
+    from planregistry_client._operations import Operations
+
+    compared = 0
+    for name in OPERATIONS.values():
+        if not hasattr(Registry, name):
+            continue
+        library = get_type_hints(getattr(Registry, name))["return"]
+        described = get_type_hints(getattr(Operations, name).describe)["return"]
+        assert described == Call[library], name  # type: ignore[valid-type]
+        compared += 1
+    assert compared >= 30

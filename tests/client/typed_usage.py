@@ -14,17 +14,19 @@ from planregistry import (
     Revision,
     Section,
     StatusBoard,
+    Written,
 )
-from planregistry.domain.paging import Page
 from planregistry_client import AsyncClient, Client, Export
+from planregistry_domain.paging import Page
 
 
 def sync_surface(client: Client) -> None:
     assert_type(client.get_revision(1), Revision)
     assert_type(client.list_organizations(limit=10), Page[Organization])
     assert_type(client.iter_activities(1, page_size=10), Iterator[Activity])
-    assert_type(client.put_section(1, "preface", {"heading": "F", "body": "B"}), Section)
-    assert_type(client.record_decision(1, {}, if_match='"revision-1-v1"'), Decision)
+    put = client.put_section(1, "preface", {"heading": "F", "body": "B"})
+    assert_type(put, Written[Section])
+    assert_type(client.record_decision(1, {}, if_match='"revision-1-v1"'), Written[Decision])
     assert_type(client.report_follow_up(1, {}), FollowUp)
     assert_type(client.status_board(), StatusBoard)
     assert_type(client.export_comparison("status", "csv"), Export)
@@ -36,7 +38,8 @@ async def async_surface(client: AsyncClient) -> None:
     assert_type(await client.get_revision(1), Revision)
     assert_type(await client.list_organizations(limit=10), Page[Organization])
     assert_type(client.iter_activities(1, page_size=10), AsyncIterator[Activity])
-    assert_type(await client.put_section(1, "preface", {"heading": "F", "body": "B"}), Section)
+    put = await client.put_section(1, "preface", {"heading": "F", "body": "B"})
+    assert_type(put, Written[Section])
     assert_type(await client.status_board(), StatusBoard)
     assert_type(await client.delete_activity(1, expected_version=2), None)
 

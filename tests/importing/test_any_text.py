@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planregistry.defaults.programme_vbe import VBE
-from planregistry.domain.commands import CreateActivity, PutSection, PutSituation, UpdateRevision
 from planregistry.importing import propose
-from planregistry.usecases.base import coerce
+from planregistry_domain.commands import CreateActivity, PutSection, PutSituation, UpdateRevision
+from planregistry_domain.validation import coerce
 
 # Lines like a plan's: headings, sentences, list marks, table words, OCR noise.
 WORDS = st.sampled_from(

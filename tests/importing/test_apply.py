@@ -10,8 +10,8 @@ from sqlalchemy import func, select, update
 from planregistry import Registry
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import ORGANIZATIONS, STOCKHOLM
-from planregistry.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from planregistry.storage.tables import AuditRow, PlanImportRow, PlanRow, RevisionRow
+from planregistry_domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tests.importing import documents
 from tests.world import COORDINATOR, OTHER_COORDINATOR, OWN_ORG, READER, World
 

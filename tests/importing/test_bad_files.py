@@ -8,8 +8,8 @@ import zipfile
 import pytest
 
 from planregistry.defaults.programme_vbe import VBE
-from planregistry.errors import ValidationError
 from planregistry.importing import DocumentTooLarge, Limits, UnreadableDocument, propose
+from planregistry_domain.errors import ValidationError
 from tests.importing import documents
 
 

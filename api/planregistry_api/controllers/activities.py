@@ -12,31 +12,30 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import JSONBody
 
 from planregistry import Activity, CreateActivity, UpdateActivity
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
-    ActivityPage,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
     paginated,
 )
 from planregistry_api.parameters import Id
 from planregistry_api.preconditions import (
-    ACTIVITY,
     ETAG_HEADER,
     IfMatch,
     IfNoneMatch,
-    etag,
     expected_version,
     tagged,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import ACTIVITY, API_PREFIX, etag
 
 
 def activity_etag(activity: Activity) -> str:
@@ -66,11 +65,11 @@ class ActivityController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[ActivityPage]:
+    ) -> Response[Envelope[Activity]]:
         page = registry.list_activities(
             revision_id, modified_since=modified_since, limit=limit, cursor=cursor, actor=actor
         )
-        return paginated(ActivityPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/revisions/{revision_id:int}/activities",

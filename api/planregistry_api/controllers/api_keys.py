@@ -11,15 +11,16 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import JSONBody, PathParameter
 
-from planregistry import CreateApiKey, IssuedApiKey
-from planregistry.domain.paging import Page
-from planregistry.domain.policy import Action
+from planregistry import ApiKey, CreateApiKey, IssuedApiKey
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
-from planregistry_api.pagination import ApiKeyPage, paginated
+from planregistry_api.openapi import LOCATION_HEADER
+from planregistry_api.pagination import Envelope, paginated
+from planregistry_domain.paging import Page
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 KeyId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 
@@ -39,10 +40,10 @@ class ApiKeyController(Controller):
     )
     def list_api_keys(
         self, registry: RegistryDep, actor: ActorDep, request: Request[Any, Any, Any]
-    ) -> Response[ApiKeyPage]:
+    ) -> Response[Envelope[ApiKey]]:
         # A municipality has a handful of keys: one page.
         page = Page(items=registry.list_api_keys(actor=actor))
-        return paginated(ApiKeyPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/",

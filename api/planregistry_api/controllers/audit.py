@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.params import QueryParameter
 
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -22,12 +21,14 @@ from planregistry_api.dependencies import RegistryDep
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
-    AuditPage,
     Cursor,
+    Envelope,
     Limit,
     paginated,
 )
 from planregistry_api.parameters import OptionalSlug
+from planregistry_domain.audit import AuditEntry
+from planregistry_domain.policy import Action
 
 _TEXT = r"^[^\x00-\x1f\x7f]+$"
 
@@ -92,7 +93,7 @@ class AuditController(Controller):
         until: Until = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[AuditPage]:
+    ) -> Response[Envelope[AuditEntry]]:
         page = registry.list_audit(
             actor=actor,
             entity=entity,
@@ -104,4 +105,4 @@ class AuditController(Controller):
             limit=limit,
             cursor=cursor,
         )
-        return paginated(AuditPage, page, request)
+        return paginated(page, request)

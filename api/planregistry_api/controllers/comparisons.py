@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeAlias, cast
 
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi.spec import (
     OpenAPIFormat,
@@ -27,7 +28,13 @@ from litestar.openapi.spec import (
 from litestar.params import QueryParameter
 
 from planregistry import OrganizationKind
-from planregistry.domain.comparisons import (
+from planregistry.views.formats import MEDIA_TYPES, ExportFormat, filename, render
+from planregistry_api import problems
+from planregistry_api.access import requires
+from planregistry_api.auth import ActorDep
+from planregistry_api.dependencies import RegistryDep
+from planregistry_api.parameters import OptionalSlug
+from planregistry_domain.comparisons import (
     Basis,
     ComparisonView,
     CoverageView,
@@ -36,13 +43,7 @@ from planregistry.domain.comparisons import (
     SituationComparison,
     StatusBoard,
 )
-from planregistry.domain.policy import Action
-from planregistry.views.formats import MEDIA_TYPES, ExportFormat, filename, render
-from planregistry_api import problems
-from planregistry_api.access import requires
-from planregistry_api.auth import ActorDep
-from planregistry_api.dependencies import RegistryDep
-from planregistry_api.parameters import OptionalSlug
+from planregistry_domain.policy import Action
 
 CycleYear = Annotated[
     int | None,
@@ -125,9 +126,30 @@ def respond(
     return Response(render(view, chosen), media_type=media_type, headers=headers)
 
 
+def view_filters(
+    programme: OptionalSlug = None,
+    kind: KindFilter = None,
+    municipality: OptionalSlug = None,
+    cycle_year: CycleYear = None,
+) -> dict[str, Any]:
+    """The filters every view takes, as given (the library validates them)."""
+    given: dict[str, Any] = {
+        "programme": programme,
+        "kind": kind,
+        "municipality": municipality,
+        "cycle_year": cycle_year,
+    }
+    return {name: value for name, value in given.items() if value is not None}
+
+
+# A handler parameter named `filters` of this type receives `view_filters`' answer.
+Filters: TypeAlias = NamedDependency[dict[str, Any]]
+
+
 class ComparisonController(Controller):
     path = "/comparisons"
     tags = ("comparisons",)
+    dependencies = {"filters": Provide(view_filters, sync_to_thread=False)}  # noqa: RUF012
 
     @get(
         "/status",
@@ -146,13 +168,9 @@ class ComparisonController(Controller):
         registry: RegistryDep,
         actor: ActorDep,
         request: Request[Any, Any, Any],
-        programme: OptionalSlug = None,
-        kind: KindFilter = None,
-        municipality: OptionalSlug = None,
-        cycle_year: CycleYear = None,
+        filters: Filters,
         fmt: Format = None,
     ) -> Response[StatusBoard]:
-        filters = _filters(programme, kind, municipality, cycle_year)
         build = partial(registry.status_board, filters, actor=actor)
         return cast(Response[StatusBoard], respond(request, fmt, build))
 
@@ -172,15 +190,11 @@ class ComparisonController(Controller):
         registry: RegistryDep,
         actor: ActorDep,
         request: Request[Any, Any, Any],
-        programme: OptionalSlug = None,
-        kind: KindFilter = None,
-        municipality: OptionalSlug = None,
-        cycle_year: CycleYear = None,
+        filters: Filters,
         basis: BasisParameter = Basis.IN_FORCE,
         fmt: Format = None,
     ) -> Response[CoverageView]:
-        filters = _filters(programme, kind, municipality, cycle_year, basis=basis)
-        build = partial(registry.activity_coverage, filters, actor=actor)
+        build = partial(registry.activity_coverage, {**filters, "basis": basis}, actor=actor)
         return cast(Response[CoverageView], respond(request, fmt, build))
 
     @get(
@@ -199,15 +213,11 @@ class ComparisonController(Controller):
         registry: RegistryDep,
         actor: ActorDep,
         request: Request[Any, Any, Any],
-        programme: OptionalSlug = None,
-        kind: KindFilter = None,
-        municipality: OptionalSlug = None,
-        cycle_year: CycleYear = None,
+        filters: Filters,
         basis: BasisParameter = Basis.IN_FORCE,
         fmt: Format = None,
     ) -> Response[PartnerMatrix]:
-        filters = _filters(programme, kind, municipality, cycle_year, basis=basis)
-        build = partial(registry.partner_matrix, filters, actor=actor)
+        build = partial(registry.partner_matrix, {**filters, "basis": basis}, actor=actor)
         return cast(Response[PartnerMatrix], respond(request, fmt, build))
 
     @get(
@@ -227,15 +237,11 @@ class ComparisonController(Controller):
         registry: RegistryDep,
         actor: ActorDep,
         request: Request[Any, Any, Any],
-        programme: OptionalSlug = None,
-        kind: KindFilter = None,
-        municipality: OptionalSlug = None,
-        cycle_year: CycleYear = None,
+        filters: Filters,
         basis: BasisParameter = Basis.IN_FORCE,
         fmt: Format = None,
     ) -> Response[SituationComparison]:
-        filters = _filters(programme, kind, municipality, cycle_year, basis=basis)
-        build = partial(registry.situation_comparison, filters, actor=actor)
+        build = partial(registry.situation_comparison, {**filters, "basis": basis}, actor=actor)
         return cast(Response[SituationComparison], respond(request, fmt, build))
 
     @get(
@@ -256,30 +262,9 @@ class ComparisonController(Controller):
         registry: RegistryDep,
         actor: ActorDep,
         request: Request[Any, Any, Any],
-        programme: OptionalSlug = None,
-        kind: KindFilter = None,
-        municipality: OptionalSlug = None,
-        cycle_year: CycleYear = None,
+        filters: Filters,
         period: Period = None,
         fmt: Format = None,
     ) -> Response[FollowUpProgress]:
-        filters = _filters(programme, kind, municipality, cycle_year, period=period)
-        build = partial(registry.follow_up_progress, filters, actor=actor)
+        build = partial(registry.follow_up_progress, {**filters, "period": period}, actor=actor)
         return cast(Response[FollowUpProgress], respond(request, fmt, build))
-
-
-def _filters(
-    programme: str | None,
-    kind: OrganizationKind | None,
-    municipality: str | None,
-    cycle_year: int | None,
-    **extra: Any,
-) -> dict[str, Any]:
-    given = {
-        "programme": programme,
-        "kind": kind,
-        "municipality": municipality,
-        "cycle_year": cycle_year,
-        **extra,
-    }
-    return {key: value for key, value in given.items() if value is not None}

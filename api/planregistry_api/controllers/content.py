@@ -11,7 +11,6 @@ from litestar import Controller, Response, put
 from litestar.params import JSONBody
 
 from planregistry import PutSection, PutSituation, Section, SituationPicture
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -19,11 +18,12 @@ from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id, Slug
 from planregistry_api.preconditions import (
     ETAG_HEADER,
-    REVISION,
     IfMatch,
     expected_version,
-    next_etag,
+    revision_etag,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import REVISION
 
 
 class ContentController(Controller):
@@ -51,10 +51,10 @@ class ContentController(Controller):
         if_match: IfMatch = None,
     ) -> Response[Section]:
         expected = expected_version(if_match, REVISION, revision_id)
-        section = registry.put_section(
+        written = registry.put_section(
             revision_id, section_key, data, expected_version=expected, actor=actor
         )
-        return Response(section, headers=next_etag(REVISION, revision_id, expected))
+        return Response(written.value, headers=revision_etag(written))
 
     @put(
         "/situation",
@@ -77,7 +77,5 @@ class ContentController(Controller):
         if_match: IfMatch = None,
     ) -> Response[SituationPicture]:
         expected = expected_version(if_match, REVISION, revision_id)
-        situation = registry.put_situation(
-            revision_id, data, expected_version=expected, actor=actor
-        )
-        return Response(situation, headers=next_etag(REVISION, revision_id, expected))
+        written = registry.put_situation(revision_id, data, expected_version=expected, actor=actor)
+        return Response(written.value, headers=revision_etag(written))

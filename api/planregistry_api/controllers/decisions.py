@@ -8,17 +8,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from planregistry import Decision, RecordDecision
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
-    DecisionPage,
+    Envelope,
     Limit,
     ModifiedSince,
     paginated,
@@ -26,11 +25,12 @@ from planregistry_api.pagination import (
 from planregistry_api.parameters import Id
 from planregistry_api.preconditions import (
     ETAG_HEADER,
-    REVISION,
     IfMatch,
-    etag,
     expected_version,
+    revision_etag,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX, REVISION
 
 
 class DecisionController(Controller):
@@ -56,11 +56,11 @@ class DecisionController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[DecisionPage]:
+    ) -> Response[Envelope[Decision]]:
         page = registry.list_decisions(
             revision_id, modified_since=modified_since, limit=limit, cursor=cursor, actor=actor
         )
-        return paginated(DecisionPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/",
@@ -84,14 +84,14 @@ class DecisionController(Controller):
         if_match: IfMatch = None,
     ) -> Response[Decision]:
         expected = expected_version(if_match, REVISION, revision_id)
-        revision = registry.record_decision(
+        written = registry.record_decision(
             revision_id, data, expected_version=expected, actor=actor
         )
         return Response(
-            revision.decisions[-1],
+            written.value,
             status_code=201,
             headers={
                 "Location": f"{API_PREFIX}/revisions/{revision_id}/decisions",
-                "ETag": etag(REVISION, revision.id, revision.version),
+                **revision_etag(written),
             },
         )

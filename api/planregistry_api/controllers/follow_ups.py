@@ -8,23 +8,24 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from planregistry import FollowUp, ReportFollowUp
-from planregistry.domain.constraints import Period
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
-    FollowUpPage,
+    Envelope,
     Limit,
     ModifiedSince,
     paginated,
 )
 from planregistry_api.parameters import Id
+from planregistry_domain.constraints import Period
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 PeriodFilter = Annotated[
     str | None,
@@ -57,7 +58,7 @@ class FollowUpController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[FollowUpPage]:
+    ) -> Response[Envelope[FollowUp]]:
         page = registry.list_follow_ups(
             activity_id,
             period=period,
@@ -66,7 +67,7 @@ class FollowUpController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(FollowUpPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/",

@@ -13,31 +13,30 @@ from planregistry import (
     OrganizationKind,
     UpdateOrganization,
 )
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
-    OrganizationPage,
     paginated,
 )
 from planregistry_api.parameters import OptionalSlug, Slug
 from planregistry_api.preconditions import (
     ETAG_HEADER,
-    ORGANIZATION,
     IfMatch,
     IfNoneMatch,
-    etag,
     expected_version,
     tagged,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX, ORGANIZATION, etag
 
 
 def organization_etag(organization: Organization) -> str:
@@ -72,7 +71,7 @@ class OrganizationController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[OrganizationPage]:
+    ) -> Response[Envelope[Organization]]:
         page = registry.list_organizations(
             kind=kind,
             municipality=municipality,
@@ -81,7 +80,7 @@ class OrganizationController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(OrganizationPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/",

@@ -19,28 +19,22 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
-from msgspec import Struct
 
 from planregistry import PlanImport, Revision
-from planregistry.domain.paging import Page
-from planregistry.domain.policy import Action
 from planregistry.importing import Limits
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
-from planregistry_api.pagination import PageLinks, paginated
+from planregistry_api.openapi import LOCATION_HEADER
+from planregistry_api.pagination import Envelope, paginated
 from planregistry_api.parameters import Id, Slug
+from planregistry_domain.paging import Page
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 MAX_UPLOAD_BYTES = Limits().max_bytes
 CycleYear = Annotated[int | None, QueryParameter(ge=2000, le=2100)]
-
-
-class PlanImportPage(Struct, kw_only=True):
-    items: list[PlanImport]
-    next_cursor: str | None
-    links: PageLinks
 
 
 @dataclass
@@ -106,10 +100,10 @@ class PlanImportController(Controller):
         actor: ActorDep,
         request: Request[Any, Any, Any],
         org_id: Slug,
-    ) -> Response[PlanImportPage]:
+    ) -> Response[Envelope[PlanImport]]:
         # An organisation has a handful of imports: all of them in one page.
         page = Page(items=registry.list_plan_imports(org_id, actor=actor))
-        return paginated(PlanImportPage, page, request)
+        return paginated(page, request)
 
     @get(
         "/plan-imports/{import_id:int}",

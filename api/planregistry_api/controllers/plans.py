@@ -8,22 +8,23 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from planregistry import CreatePlan, Plan
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
-    PlanPage,
     paginated,
 )
 from planregistry_api.parameters import Id, OptionalSlug, Slug
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 
 class PlanController(Controller):
@@ -51,7 +52,7 @@ class PlanController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[PlanPage]:
+    ) -> Response[Envelope[Plan]]:
         page = registry.list_plans(
             org_id,
             programme=programme,
@@ -60,7 +61,7 @@ class PlanController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(PlanPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/organizations/{org_id:str}/plans",

@@ -7,7 +7,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 
 from planregistry import Programme
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -16,11 +15,12 @@ from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
-    ProgrammePage,
     paginated,
 )
 from planregistry_api.parameters import Slug
+from planregistry_domain.policy import Action
 
 
 class ProgrammeController(Controller):
@@ -43,9 +43,9 @@ class ProgrammeController(Controller):
         request: Request[Any, Any, Any],
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[ProgrammePage]:
+    ) -> Response[Envelope[Programme]]:
         page = registry.list_programmes(limit=limit, cursor=cursor, actor=actor)
-        return paginated(ProgrammePage, page, request)
+        return paginated(page, request)
 
     @get(
         "/{programme_id:str}",

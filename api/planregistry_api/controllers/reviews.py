@@ -9,16 +9,17 @@ from litestar.params import JSONBody, QueryParameter
 from msgspec import Struct
 
 from planregistry import CompletenessFinding, CreateReview, Review
-from planregistry.domain.diff import RevisionDiff
-from planregistry.domain.paging import Page
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
-from planregistry_api.pagination import ReviewPage, paginated
+from planregistry_api.openapi import LOCATION_HEADER
+from planregistry_api.pagination import Envelope, paginated
 from planregistry_api.parameters import MAX_ID, Id
+from planregistry_domain.diff import RevisionDiff
+from planregistry_domain.paging import Page
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX
 
 Against = Annotated[
     int,
@@ -52,10 +53,10 @@ class ReviewController(Controller):
         actor: ActorDep,
         request: Request[Any, Any, Any],
         revision_id: Id,
-    ) -> Response[ReviewPage]:
+    ) -> Response[Envelope[Review]]:
         # The library returns all of a revision's reviews (a handful) in one page.
         page = Page(items=registry.list_reviews(revision_id, actor=actor))
-        return paginated(ReviewPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/reviews",

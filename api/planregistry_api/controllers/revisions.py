@@ -8,31 +8,30 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from planregistry import CreateRevision, Revision, RevisionStatus, UpdateRevision
-from planregistry.domain.policy import Action
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
-from planregistry_api.openapi import API_PREFIX, LOCATION_HEADER
+from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import (
     DEFAULT_LIMIT,
     LINK_HEADER,
     Cursor,
+    Envelope,
     Limit,
     ModifiedSince,
-    RevisionPage,
     paginated,
 )
 from planregistry_api.parameters import Id
 from planregistry_api.preconditions import (
     ETAG_HEADER,
-    REVISION,
     IfMatch,
     IfNoneMatch,
-    etag,
     expected_version,
     tagged,
 )
+from planregistry_domain.policy import Action
+from planregistry_domain.wire import API_PREFIX, REVISION, etag
 
 CycleYear = Annotated[int | None, QueryParameter(ge=2000, le=2100)]
 
@@ -66,7 +65,7 @@ class RevisionController(Controller):
         modified_since: ModifiedSince = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[RevisionPage]:
+    ) -> Response[Envelope[Revision]]:
         page = registry.list_revisions(
             plan_id,
             status=status,
@@ -76,7 +75,7 @@ class RevisionController(Controller):
             cursor=cursor,
             actor=actor,
         )
-        return paginated(RevisionPage, page, request)
+        return paginated(page, request)
 
     @post(
         "/plans/{plan_id:int}/revisions",

@@ -2,24 +2,23 @@
 
 >>> from planregistry_client import Client
 >>> with Client("https://planregistry.example.se", token=TOKEN) as client:
-...     revision = client.get_revision(12)            # a planregistry.Revision
+...     revision = client.get_revision(12)            # a planregistry_domain.Revision
 ...     client.put_section(revision.id, "preface", {"heading": "Förord", "body": "…"})
 
 `Client` (over `httpx.Client`) and `AsyncClient` (over `httpx.AsyncClient`) have the
 same methods, named after the library's `Registry`; they take the library's command
 structs (or plain mappings) and return its domain types. Errors are raised as the
 library's exception types (see `planregistry_client.errors`). Install with
-`pip install 'planregistry[client]'`: the library's types and httpx, no server.
+`pip install planregistry-client`: the domain types (`planregistry_domain`) and httpx,
+neither the database nor the server stack.
 """
 
 from planregistry_client._async import AsyncClient
 from planregistry_client._core import (
-    API_VERSION,
     DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
     ETagCache,
     __version__,
-    etag,
 )
 from planregistry_client._operations import ComparisonName, Export, ExportFormat, Health
 from planregistry_client._sync import Client
@@ -40,6 +39,7 @@ from planregistry_client.errors import (
     UnexpectedResponse,
     ValidationError,
 )
+from planregistry_domain.wire import API_VERSION, etag
 
 __all__ = [
     "API_VERSION",

@@ -28,18 +28,22 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from planregistry import Activity, Organization, Revision
-from planregistry import __version__ as library_version
-from planregistry.domain.paging import Page
 from planregistry_client import errors
+from planregistry_domain import Activity, Organization, Revision
+from planregistry_domain import __version__ as library_version
+from planregistry_domain.paging import Page
+from planregistry_domain.wire import (
+    ACTIVITY,
+    API_PREFIX,
+    API_VERSION,
+    ORGANIZATION,
+    REVISION,
+    etag,
+)
 
 __version__ = library_version
-"""The client's version: it ships with the library and the API, so it is theirs."""
+"""The client's version: it ships with the domain, the library and the API, so it is theirs."""
 
-API_VERSION = "v1"
-"""The API version this client speaks (the paths under `/api/v1`)."""
-
-API_PREFIX = f"/api/{API_VERSION}"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_USER_AGENT = (
     f"planregistry-client/{__version__} (api {API_VERSION}; python {platform.python_version()}; "
@@ -59,11 +63,6 @@ Token = str | Callable[[], str]
 
 
 # --- ETags ---------------------------------------------------------------------------
-
-
-def etag(kind: str, key: object, version: int) -> str:
-    """The ETag the API gives a resource of this kind, id and version (`"revision-12-v7"`)."""
-    return f'"{kind}-{key}-v{version}"'
 
 
 class ETagCache:
@@ -142,6 +141,28 @@ def activity_path(activity_id: int) -> str:
     return f"{API_PREFIX}/activities/{int(activity_id)}"
 
 
+@dataclass(frozen=True)
+class Resource:
+    """A resource with an ETag: its path, what its tags name, and its type when read."""
+
+    path: str
+    kind: str
+    key: object
+    type_: type[Any]
+
+
+def organization_resource(org_id: str) -> Resource:
+    return Resource(organization_path(org_id), ORGANIZATION, org_id, Organization)
+
+
+def revision_resource(revision_id: int) -> Resource:
+    return Resource(revision_path(revision_id), REVISION, revision_id, Revision)
+
+
+def activity_resource(activity_id: int) -> Resource:
+    return Resource(activity_path(activity_id), ACTIVITY, activity_id, Activity)
+
+
 def segment(value: str) -> str:
     """A path segment, escaped so that no value can reach another path."""
     return quote(str(value), safe="")
@@ -160,6 +181,9 @@ class Precondition:
     sent: str | None
     # The resource read again after a 412, without touching the ETag cache.
     refetch: Callable[[], Call[tuple[Any, str | None]]]
+
+    def headers(self) -> dict[str, str]:
+        return {} if self.sent is None else {"If-Match": self.sent}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -396,31 +420,22 @@ class Session:
                 learn(value, response.headers.get("etag"))
             return value
 
-        headers = {}
-        if precondition is not None and precondition.sent is not None:
-            headers["If-Match"] = precondition.sent
         return Call(
             method=method,
             path=path,
             read=read,
             content=None if body is None else encode(body),
-            headers=headers,
+            headers={} if precondition is None else precondition.headers(),
             precondition=precondition,
         )
 
     def guard(
-        self,
-        path: str,
-        kind: str,
-        key: object,
-        type_: type[Any],
-        *,
-        if_match: str | None,
-        expected_version: int | None,
+        self, resource: Resource, *, if_match: str | None, expected_version: int | None
     ) -> Precondition:
         """The `If-Match` of a write: given, built from a version, or the remembered one."""
         if if_match is not None and expected_version is not None:
             raise ValueError("Give if_match or expected_version, not both.")
+        path, kind, key, type_ = resource.path, resource.kind, resource.key, resource.type_
         if if_match is not None:
             sent: str | None = if_match
         elif expected_version is not None:
@@ -440,19 +455,17 @@ class Session:
 
     def learn_organization(self, organization: Organization, tag: str | None = None) -> None:
         path = organization_path(organization.id)
-        self.etags.remember(
-            path, tag or etag("organization", organization.id, organization.version)
-        )
+        self.etags.remember(path, tag or etag(ORGANIZATION, organization.id, organization.version))
 
     def learn_revision(self, revision: Revision, tag: str | None = None) -> None:
         path = revision_path(revision.id)
-        self.etags.remember(path, tag or etag("revision", revision.id, revision.version))
+        self.etags.remember(path, tag or etag(REVISION, revision.id, revision.version))
         for activity in revision.activities:
             self.learn_activity(activity)
 
     def learn_activity(self, activity: Activity, tag: str | None = None) -> None:
         path = activity_path(activity.id)
-        self.etags.remember(path, tag or etag("activity", activity.id, activity.version))
+        self.etags.remember(path, tag or etag(ACTIVITY, activity.id, activity.version))
         self.etags.link(path, revision_path(activity.revision_id))
 
     def learn_page(

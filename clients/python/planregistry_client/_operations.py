@@ -15,7 +15,26 @@ from typing import Any, Literal, TypeVar
 import httpx
 import msgspec
 
-from planregistry import (
+from planregistry_client._core import (
+    Call,
+    ETagCache,
+    Listing,
+    Session,
+    activity_path,
+    activity_resource,
+    decode,
+    encode,
+    filename_of,
+    operation,
+    organization_path,
+    organization_resource,
+    paginated,
+    query,
+    revision_path,
+    revision_resource,
+    segment,
+)
+from planregistry_domain import (
     Activity,
     ApiKey,
     AuditEntry,
@@ -53,26 +72,12 @@ from planregistry import (
     UpdateActivity,
     UpdateOrganization,
     UpdateRevision,
+    Written,
 )
-from planregistry.domain.paging import Page
-from planregistry.errors import FieldError
-from planregistry.errors import ValidationError as LibraryValidationError
-from planregistry_client._core import (
-    API_PREFIX,
-    Call,
-    ETagCache,
-    Listing,
-    Session,
-    activity_path,
-    decode,
-    filename_of,
-    operation,
-    organization_path,
-    paginated,
-    query,
-    revision_path,
-    segment,
-)
+from planregistry_domain.errors import FieldError
+from planregistry_domain.errors import ValidationError as LibraryValidationError
+from planregistry_domain.paging import Page
+from planregistry_domain.wire import API_PREFIX, COMPARISON_FILTERS, version_of
 
 T = TypeVar("T")
 
@@ -82,15 +87,6 @@ Body = Mapping[str, Any]
 ComparisonName = Literal["status", "coverage", "partners", "situation", "follow-up"]
 ExportFormat = Literal["csv", "xlsx"]
 Filters = ComparisonFilter | Mapping[str, Any] | None
-
-# The filters each comparison view takes (ComparisonFilter's fields).
-_VIEW_FILTERS: dict[str, tuple[str, ...]] = {
-    "status": ("programme", "kind", "municipality", "cycle_year"),
-    "coverage": ("programme", "kind", "municipality", "cycle_year", "basis"),
-    "partners": ("programme", "kind", "municipality", "cycle_year", "basis"),
-    "situation": ("programme", "kind", "municipality", "cycle_year", "basis"),
-    "follow-up": ("programme", "kind", "municipality", "cycle_year", "period"),
-}
 
 
 class Health(msgspec.Struct, kw_only=True):
@@ -128,7 +124,7 @@ def _filter_params(view: str, filters: Filters) -> list[tuple[str, str]]:
             raise LibraryValidationError(
                 f"Ogiltigt filter: {exc}", [FieldError(path="filters", message=str(exc))]
             ) from None
-    given = {name: getattr(chosen, name) for name in _VIEW_FILTERS[view]}
+    given = {name: getattr(chosen, name) for name in COMPARISON_FILTERS[view]}
     if given.get("basis") == ComparisonFilter().basis:
         del given["basis"]  # the default; leave the URL short
     return query(**given)
@@ -250,22 +246,11 @@ class Operations:
     ) -> Call[Organization]:
         """Change an organisation's fields given (central role); needs its ETag (see `Client`)."""
         session = self._session
-        path = organization_path(org_id)
-        guard = session.guard(
-            path,
-            "organization",
-            org_id,
-            Organization,
-            if_match=if_match,
-            expected_version=expected_version,
-        )
+        resource = organization_resource(org_id)
+        guard = session.guard(resource, if_match=if_match, expected_version=expected_version)
+        learn = session.learn_organization
         return session.send(
-            "PATCH",
-            path,
-            Organization,
-            changes,
-            learn=session.learn_organization,
-            precondition=guard,
+            "PATCH", resource.path, Organization, changes, learn=learn, precondition=guard
         )
 
     # --- Plans and revisions -----------------------------------------------------------
@@ -389,17 +374,11 @@ class Operations:
     ) -> Call[Revision]:
         """Change a draft's header fields (label, case numbers, section order…); needs its ETag."""
         session = self._session
-        path = revision_path(revision_id)
-        guard = session.guard(
-            path,
-            "revision",
-            revision_id,
-            Revision,
-            if_match=if_match,
-            expected_version=expected_version,
-        )
+        resource = revision_resource(revision_id)
+        guard = session.guard(resource, if_match=if_match, expected_version=expected_version)
+        learn = session.learn_revision
         return session.send(
-            "PATCH", path, Revision, changes, learn=session.learn_revision, precondition=guard
+            "PATCH", resource.path, Revision, changes, learn=learn, precondition=guard
         )
 
     @operation
@@ -411,9 +390,10 @@ class Operations:
         *,
         if_match: str | None = None,
         expected_version: int | None = None,
-    ) -> Call[Section]:
+    ) -> Call[Written[Section]]:
         """Create or replace a section of a draft; needs the revision's ETag, returns the new."""
         return self._revision_part(
+            "PUT",
             revision_id,
             f"sections/{segment(section_key)}",
             Section,
@@ -430,37 +410,47 @@ class Operations:
         *,
         if_match: str | None = None,
         expected_version: int | None = None,
-    ) -> Call[SituationPicture]:
+    ) -> Call[Written[SituationPicture]]:
         """Replace a draft's situation picture (lägesbild); needs the revision's ETag."""
         return self._revision_part(
-            revision_id, "situation", SituationPicture, data, if_match, expected_version
+            "PUT", revision_id, "situation", SituationPicture, data, if_match, expected_version
         )
 
     def _revision_part(
         self,
+        method: str,
         revision_id: int,
         part: str,
         type_: type[T],
         data: msgspec.Struct | Body,
         if_match: str | None,
         expected_version: int | None,
-    ) -> Call[T]:
+    ) -> Call[Written[T]]:
+        """A write to a part of a revision: what it stored and the revision's new version
+        (its new ETag, remembered for the next write)."""
         session = self._session
         path = revision_path(revision_id)
         guard = session.guard(
-            path,
-            "revision",
-            revision_id,
-            Revision,
-            if_match=if_match,
-            expected_version=expected_version,
+            revision_resource(revision_id), if_match=if_match, expected_version=expected_version
         )
 
-        def learn(_value: T, tag: str | None) -> None:
-            # The answer's ETag is the revision's new one (none after If-Match: *).
+        def read(response: httpx.Response) -> Written[T]:
+            tag = response.headers.get("etag")
+            version = version_of(tag)
+            if version is None:
+                raise msgspec.ValidationError(f"the answer carries no ETag of {path}")
             session.etags.remember(path, tag)
+            value = decode(response.content, type_)
+            return Written(revision_id=revision_id, revision_version=version, value=value)
 
-        return session.send("PUT", f"{path}/{part}", type_, data, learn=learn, precondition=guard)
+        return Call(
+            method=method,
+            path=f"{path}/{part}",
+            read=read,
+            content=encode(data),
+            headers=guard.headers(),
+            precondition=guard,
+        )
 
     # --- Activities ----------------------------------------------------------------------
 
@@ -531,12 +521,7 @@ class Operations:
         session = self._session
         path = activity_path(activity_id)
         guard = session.guard(
-            path,
-            "activity",
-            activity_id,
-            Activity,
-            if_match=if_match,
-            expected_version=expected_version,
+            activity_resource(activity_id), if_match=if_match, expected_version=expected_version
         )
 
         def learn(activity: Activity, tag: str | None) -> None:
@@ -557,12 +542,7 @@ class Operations:
         session = self._session
         path = activity_path(activity_id)
         guard = session.guard(
-            path,
-            "activity",
-            activity_id,
-            Activity,
-            if_match=if_match,
-            expected_version=expected_version,
+            activity_resource(activity_id), if_match=if_match, expected_version=expected_version
         )
 
         def forget(_nothing: None, _tag: str | None) -> None:
@@ -660,28 +640,14 @@ class Operations:
         *,
         if_match: str | None = None,
         expected_version: int | None = None,
-    ) -> Call[Decision]:
+    ) -> Call[Written[Decision]]:
         """Record the committee's or the board's decision; needs the revision's ETag.
 
-        Returns the decision (with `status_before` and `status_after`); the revision's
-        new ETag is remembered, ready for the next decision.
+        Returns the decision (with `status_before` and `status_after`) and the revision's
+        new version; its new ETag is remembered, ready for the next decision.
         """
-        session = self._session
-        path = revision_path(revision_id)
-        guard = session.guard(
-            path,
-            "revision",
-            revision_id,
-            Revision,
-            if_match=if_match,
-            expected_version=expected_version,
-        )
-
-        def learn(_decision: Decision, tag: str | None) -> None:
-            session.etags.remember(path, tag)
-
-        return session.send(
-            "POST", f"{path}/decisions", Decision, data, learn=learn, precondition=guard
+        return self._revision_part(
+            "POST", revision_id, "decisions", Decision, data, if_match, expected_version
         )
 
     @operation
@@ -744,8 +710,8 @@ class Operations:
         self, view: ComparisonName, format: ExportFormat, filters: Filters = None
     ) -> Call[Export]:
         """A comparison view as the server's CSV (`;`, UTF-8 with BOM) or Excel file."""
-        if view not in _VIEW_FILTERS:
-            raise ValueError(f"view must be one of {', '.join(_VIEW_FILTERS)}, not {view!r}")
+        if view not in COMPARISON_FILTERS:
+            raise ValueError(f"view must be one of {', '.join(COMPARISON_FILTERS)}, not {view!r}")
         if format not in ("csv", "xlsx"):
             raise ValueError(f"format must be 'csv' or 'xlsx', not {format!r}")
 
@@ -848,9 +814,10 @@ class Operations:
         *,
         cycle_year: int | None = None,
         programme_id: str | None = None,
-    ) -> Call[PlanImport]:
-        """Upload a plan document (.docx, PDF with text, OCR text) and get its proposal;
-        the same document again gives the stored import back."""
+    ) -> Call[tuple[PlanImport, bool]]:
+        """Upload a plan document (.docx, PDF with text, OCR text) and get its proposal,
+        and whether it is new: the same document again gives the stored import back
+        (`False`), as `Registry.create_plan_import` does."""
         form = {
             name: str(value)
             for name, value in (("cycle_year", cycle_year), ("programme_id", programme_id))
@@ -862,7 +829,10 @@ class Operations:
         return Call(
             method="POST",
             path=f"{organization_path(org_id)}/plan-imports",
-            read=lambda response: decode(response.content, PlanImport),
+            read=lambda response: (
+                decode(response.content, PlanImport),
+                response.status_code == 201,
+            ),
             content=request.read(),
             headers={"Content-Type": request.headers["content-type"]},
         )

@@ -5,7 +5,7 @@ the ones the library also raises are subclasses of *both* the client class and t
 library's class, so one `except` serves a script whether it talks to a `Registry` or to
 the API:
 
-    planregistry.errors.PlanRegistryError
+    planregistry_domain.errors.PlanRegistryError
     ├── ApiError                  any error answer: .status, .problem, .method, .url
     │   ├── NotFound              404, also what the caller may not see  (planregistry.NotFound)
     │   ├── ValidationError       422 / 400, .errors by field     (planregistry.ValidationError)
@@ -24,21 +24,18 @@ the API:
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import httpx
 import msgspec
 from msgspec import Struct, field
 
-from planregistry import errors as library
-from planregistry.errors import FieldError, PlanRegistryError
+from planregistry_domain import errors as library
+from planregistry_domain.errors import FieldError, PlanRegistryError
+from planregistry_domain.wire import PROBLEM_JSON, problem_slug, version_of
 
 if TYPE_CHECKING:
-    from planregistry import Activity, Organization, Revision
-
-PROBLEM_BASE = "https://planregistry.se/problems/"
-_ETAG_VERSION = re.compile(r'"[a-z]+-.+-v(?P<version>[0-9]+)"')
+    from planregistry_domain import Activity, Organization, Revision
 
 
 class Problem(Struct, kw_only=True):
@@ -56,7 +53,7 @@ class Problem(Struct, kw_only=True):
     @property
     def slug(self) -> str:
         """The last part of `type`: `not-found`, `stale-version`, `validation`…"""
-        return self.type.removeprefix(PROBLEM_BASE)
+        return problem_slug(self.type)
 
 
 class ApiError(PlanRegistryError):
@@ -243,16 +240,10 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 _PROBLEM = msgspec.json.Decoder(Problem)
 
 
-def version_of(etag: str | None) -> int | None:
-    """The version an ETag of this API names (`"revision-12-v7"` → 7), if it is one."""
-    match = _ETAG_VERSION.fullmatch(etag.strip()) if etag else None
-    return int(match["version"]) if match else None
-
-
 def problem_of(response: httpx.Response) -> Problem:
     """The answer's problem details; made up from the status when the body has none."""
     media_type = response.headers.get("content-type", "").split(";")[0].strip()
-    if media_type in ("application/problem+json", "application/json"):
+    if media_type in (PROBLEM_JSON, "application/json"):
         try:
             problem = _PROBLEM.decode(response.content)
         except msgspec.MsgspecError:

@@ -9,7 +9,8 @@ from msgspec import Struct, field
 
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import ORGANIZATIONS, STOCKHOLM
-from planregistry.domain.commands import (
+from planregistry.registry import Registry
+from planregistry_domain.commands import (
     CreateActivity,
     CreatePlan,
     CreateRevision,
@@ -17,9 +18,8 @@ from planregistry.domain.commands import (
     PutSituation,
     UpdateRevision,
 )
-from planregistry.domain.model import Revision
-from planregistry.errors import NotFound
-from planregistry.registry import Registry
+from planregistry_domain.errors import NotFound
+from planregistry_domain.model import Revision
 
 SEED_FILES = ("hasselby_vallingby_2017.json",)
 

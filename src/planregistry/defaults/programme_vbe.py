@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planregistry.domain.programme import (
+from planregistry_domain.programme import (
     PeriodTerm,
     Programme,
     RevisionCycle,

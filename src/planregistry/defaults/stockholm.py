@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planregistry.domain.commands import CreateMunicipality, CreateOrganization
-from planregistry.domain.vocabulary import OrganizationKind
+from planregistry_domain.commands import CreateMunicipality, CreateOrganization
+from planregistry_domain.vocabulary import OrganizationKind
 
 STOCKHOLM = CreateMunicipality(id="stockholm", name="Stockholms stad")
 

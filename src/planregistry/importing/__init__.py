@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import PurePath
 
-from planregistry.domain.programme import Programme
 from planregistry.importing.document import Block, BlockKind, Document, Location, SourceFormat
 from planregistry.importing.errors import DocumentTooLarge, UnreadableDocument
 from planregistry.importing.limits import Limits, check_size
-from planregistry.importing.proposal import (
+from planregistry_domain.imports import (
     Finding,
     FindingCode,
     ImportProposal,
@@ -25,6 +24,7 @@ from planregistry.importing.proposal import (
     ProposedActivity,
     ProposedSection,
 )
+from planregistry_domain.programme import Programme
 
 _TEXT_SUFFIXES = (".txt", ".text", ".ocr")
 

@@ -11,31 +11,16 @@ from enum import StrEnum
 
 from msgspec import Struct, field
 
+from planregistry_domain.imports import Location as Location
+from planregistry_domain.imports import Restoration as Restoration
+from planregistry_domain.imports import SourceFormat as SourceFormat
+
 
 class BlockKind(StrEnum):
     HEADING = "heading"
     PARAGRAPH = "paragraph"
     LIST_ITEM = "list_item"
     TABLE_ROW = "table_row"
-
-
-class SourceFormat(StrEnum):
-    DOCX = "docx"
-    PDF = "pdf"
-    OCR_TEXT = "ocr_text"
-
-
-class Location(Struct, frozen=True, kw_only=True):
-    page: int | None = None
-    line: int | None = None
-
-
-class Restoration(Struct, frozen=True, kw_only=True):
-    """A passage whose Swedish letters were restored, with the text as it was read."""
-
-    location: Location
-    original: str
-    restored: str
 
 
 class Block(Struct, kw_only=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planregistry.errors import ValidationError
+from planregistry_domain.errors import ValidationError
 
 
 class UnreadableDocument(ValidationError):

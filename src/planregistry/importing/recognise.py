@@ -17,11 +17,10 @@ from difflib import SequenceMatcher
 
 from msgspec import Struct, field
 
-from planregistry.domain.commands import PoliceAssessmentInput, PutSituation, SurveyAnswerInput
-from planregistry.domain.programme import Programme, SectionSpec, Term
-from planregistry.domain.vocabulary import EnvironmentActivity
 from planregistry.importing.document import Block, BlockKind, Document, Location
-from planregistry.importing.proposal import (
+from planregistry.importing.text import OPEN_WORDS, fold
+from planregistry_domain.commands import PoliceAssessmentInput, PutSituation, SurveyAnswerInput
+from planregistry_domain.imports import (
     Finding,
     FindingCode,
     ImportProposal,
@@ -29,7 +28,8 @@ from planregistry.importing.proposal import (
     ProposedActivity,
     ProposedSection,
 )
-from planregistry.importing.text import OPEN_WORDS, fold
+from planregistry_domain.programme import Programme, SectionSpec, Term
+from planregistry_domain.vocabulary import EnvironmentActivity
 
 _DNR = re.compile(
     r"\b(?:Dnr|Diarienr|Diarienummer)[.:]?\s*((?:[A-ZÅÄÖ]{1,8}\s)?\d[\w./:-]*\d)", re.I

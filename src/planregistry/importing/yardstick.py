@@ -17,9 +17,9 @@ from difflib import SequenceMatcher
 from msgspec import Struct, field
 
 from planregistry.defaults.demo import PlanSeed
-from planregistry.domain.commands import CreateActivity
 from planregistry.importing.document import BlockKind, Document
-from planregistry.importing.proposal import ImportProposal, ProposedActivity
+from planregistry_domain.commands import CreateActivity
+from planregistry_domain.imports import ImportProposal, ProposedActivity
 
 _TOKEN = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜü]+")
 

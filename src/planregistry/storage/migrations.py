@@ -12,8 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import URL
 
-from planregistry.errors import ConfigurationError
 from planregistry.storage.engine import is_sqlite, normalize_url
+from planregistry_domain.errors import ConfigurationError
 
 
 def script_location() -> Path:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from planregistry.domain.paging import CursorKey, check_limit, decode_cursor, encode_cursor
+from planregistry_domain.paging import CursorKey, check_limit, decode_cursor, encode_cursor
 
 R = TypeVar("R")
 

@@ -9,30 +9,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from planregistry.domain.policy import Scope
-from planregistry.errors import NotFound
 from planregistry.storage.tables import (
     ActivityRow,
     OrganizationRow,
     PlanRow,
     RevisionRow,
-    SituationRow,
+    SectionRow,
 )
-
-
-def revision_aggregate() -> Select[RevisionRow]:
-    """A whole revision in a fixed number of statements, however many activities it has."""
-    return select(RevisionRow).options(
-        selectinload(RevisionRow.sections),
-        selectinload(RevisionRow.situation).selectinload(SituationRow.survey),
-        selectinload(RevisionRow.situation).selectinload(SituationRow.police),
-        selectinload(RevisionRow.activities).selectinload(ActivityRow.themes),
-        selectinload(RevisionRow.activities).selectinload(ActivityRow.partners),
-        selectinload(RevisionRow.decisions),
-    )
+from planregistry_domain.errors import NotFound
+from planregistry_domain.policy import Scope
 
 
 def activity_aggregate() -> Select[ActivityRow]:
@@ -49,11 +37,14 @@ def get_organization(session: Session, org_id: str, *, lock: bool = False) -> Or
     return row
 
 
-def get_revision_aggregate(session: Session, revision_id: int) -> RevisionRow:
-    row = session.scalars(revision_aggregate().where(RevisionRow.id == revision_id)).one_or_none()
-    if row is None:
-        raise NotFound("Revisionen", revision_id)
-    return row
+def next_position(
+    session: Session, table: type[SectionRow] | type[ActivityRow], revision_id: int
+) -> int:
+    """The position after a revision's last section or activity."""
+    current = session.scalar(
+        select(func.max(table.position)).where(table.revision_id == revision_id)
+    )
+    return 0 if current is None else current + 1
 
 
 def organization_scope(row: OrganizationRow) -> Scope:

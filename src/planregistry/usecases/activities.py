@@ -19,19 +19,19 @@ from msgspec import UNSET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreateActivity, UpdateActivity
-from planregistry.domain.model import Activity
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action
-from planregistry.domain.programme import Programme
-from planregistry.errors import FieldError, ValidationError
-from planregistry.storage import convert, queries
+from planregistry.storage import activities, queries
 from planregistry.storage.paging import Keyset
-from planregistry.storage.tables import ActivityPartnerRow, ActivityRow, ActivityThemeRow
-from planregistry.usecases.base import audit_change, check_version, coerce
-from planregistry.usecases.content import _next_position
+from planregistry.storage.tables import ActivityRow
+from planregistry.usecases.base import audit_change, check_version
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreateActivity, UpdateActivity
+from planregistry_domain.errors import FieldError, ValidationError
+from planregistry_domain.model import Activity
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action
+from planregistry_domain.programme import Programme
+from planregistry_domain.validation import coerce
 
 # Positions are renumbered on a move, so the id breaks any tie left by a gap or a race.
 _ACTIVITIES = Keyset("activities", ActivityRow.position, ActivityRow.id)
@@ -52,21 +52,13 @@ class ActivityUseCases(PlanUseCases):
                 session, revision_id, None, actor
             )
             _check_vocabulary(command.level, command.themes, self._programme(session, programme_id))
-            row = ActivityRow(
+            row = activities.new_row(
+                command,
                 revision_id=revision_id,
                 key=_new_key(command.title),
-                position=_next_position(session, ActivityRow, revision_id),
-                title=command.title,
-                description=command.description,
-                level=command.level,
-                responsible=command.responsible,
-                follow_up_method=command.follow_up_method,
-                target_group=command.target_group,
-                areas=list(command.areas),
+                position=queries.next_position(session, ActivityRow, revision_id),
                 version=1,
                 updated_at=now,
-                themes=_theme_rows(command.themes),
-                partners=_partner_rows(command.partners),
             )
             session.add(row)
             self._touch(revision)
@@ -80,11 +72,11 @@ class ActivityUseCases(PlanUseCases):
                 change=audit_change(command, revision_id=revision_id, key=row.key),
                 scope=scope,
             )
-            return convert.activity(row)
+            return activities.activity(row)
 
     def get_activity(self, activity_id: int, *, actor: Actor = SYSTEM) -> Activity:
         with self._read() as session:
-            return convert.activity(self._placed_activity(session, activity_id, actor).row)
+            return activities.activity(self._placed_activity(session, activity_id, actor).row)
 
     def list_activities(
         self,
@@ -105,7 +97,7 @@ class ActivityUseCases(PlanUseCases):
             rows, next_cursor = _ACTIVITIES.fetch(
                 session, stmt, key_of=lambda r: (r.position, r.id), limit=limit, cursor=cursor
             )
-            return Page(items=[convert.activity(r) for r in rows], next_cursor=next_cursor)
+            return Page(items=[activities.activity(r) for r in rows], next_cursor=next_cursor)
 
     def update_activity(
         self,
@@ -121,27 +113,11 @@ class ActivityUseCases(PlanUseCases):
                 session, activity_id, actor
             )
             check_version("Aktiviteten", activity_id, expected_version, row.version)
-            before = convert.activity(row)
+            before = activities.activity(row)
             level = row.level if command.level is UNSET else command.level
             themes = [t.theme for t in row.themes] if command.themes is UNSET else command.themes
             _check_vocabulary(level, themes, self._programme(session, programme_id))
-            for name in (
-                "title",
-                "description",
-                "level",
-                "responsible",
-                "follow_up_method",
-                "target_group",
-            ):
-                value = getattr(command, name)
-                if value is not UNSET:
-                    setattr(row, name, value)
-            if command.areas is not UNSET:
-                row.areas = list(command.areas)
-            if command.themes is not UNSET:
-                row.themes = _theme_rows(command.themes)
-            if command.partners is not UNSET:
-                row.partners = _partner_rows(command.partners)
+            activities.apply(row, command)
             if command.position is not UNSET:
                 _move_activity(session, row, command.position)
             row.version += 1
@@ -161,7 +137,7 @@ class ActivityUseCases(PlanUseCases):
                 ),
                 scope=scope,
             )
-            return convert.activity(row)
+            return activities.activity(row)
 
     def delete_activity(
         self, activity_id: int, *, expected_version: int | None = None, actor: Actor = SYSTEM
@@ -169,7 +145,7 @@ class ActivityUseCases(PlanUseCases):
         with self._write() as session:
             row, (revision, scope, _) = self._activity_to_change(session, activity_id, actor)
             check_version("Aktiviteten", activity_id, expected_version, row.version)
-            before = convert.activity(row)
+            before = activities.activity(row)
             session.delete(row)
             self._touch(revision)
             self._audit(
@@ -212,16 +188,8 @@ def _move_activity(session: Session, row: ActivityRow, position: int) -> None:
     ).all()
     ordered = list(siblings)
     ordered.insert(min(position, len(ordered)), row)
-    for index, activity in enumerate(ordered):
-        activity.position = index
-
-
-def _theme_rows(themes: Iterable[str]) -> list[ActivityThemeRow]:
-    return [ActivityThemeRow(theme=t, position=i) for i, t in enumerate(themes)]
-
-
-def _partner_rows(partners: Iterable[str]) -> list[ActivityPartnerRow]:
-    return [ActivityPartnerRow(position=i, partner=p) for i, p in enumerate(partners)]
+    for index, sibling in enumerate(ordered):
+        sibling.position = index
 
 
 def _new_key(title: str) -> str:

@@ -14,15 +14,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.audit import ApiKey, IssuedApiKey
-from planregistry.domain.commands import CreateApiKey
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import NotFound, ValidationError
-from planregistry.storage import convert
+from planregistry.storage.audit import API_KEY
 from planregistry.storage.tables import ApiKeyRow, OrganizationRow
-from planregistry.usecases.base import RegistryBase, coerce
+from planregistry.usecases.base import RegistryBase
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.audit import ApiKey, IssuedApiKey
+from planregistry_domain.commands import CreateApiKey
+from planregistry_domain.errors import NotFound, ValidationError
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import Role
 
 PREFIX = "prk"
 
@@ -32,16 +33,7 @@ def _hash(secret: str) -> str:
 
 
 def _record(row: ApiKeyRow) -> ApiKey:
-    return ApiKey(
-        id=row.id,
-        name=row.name,
-        role=Role(row.role),
-        municipality=row.municipality_id,
-        organization=row.organization_id,
-        created_at=convert.utc(row.created_at),
-        created_by=row.created_by,
-        revoked_at=convert.utc(row.revoked_at) if row.revoked_at else None,
-    )
+    return API_KEY.read(row)
 
 
 class ApiKeyUseCases(RegistryBase):
@@ -109,7 +101,8 @@ class ApiKeyUseCases(RegistryBase):
         with self._read() as session:
             return [_record(r) for r in session.scalars(stmt)]
 
-    def revoke_api_key(self, key_id: str, *, actor: Actor = SYSTEM) -> ApiKey:
+    def revoke_api_key(self, key_id: str, *, actor: Actor = SYSTEM) -> None:
+        """Revoke a key at once; revoking a revoked key changes nothing (as HTTP DELETE)."""
         with self._write() as session:
             row = session.get(ApiKeyRow, key_id)
             if row is None:
@@ -132,7 +125,6 @@ class ApiKeyUseCases(RegistryBase):
                     change={},
                     scope=Scope(municipality=row.municipality_id),
                 )
-            return _record(row)
 
     def authenticate_api_key(self, token: str) -> Actor | None:
         """The actor a token stands for, or None for an unknown, malformed or revoked key."""

@@ -6,34 +6,16 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.audit import AuditEntry
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.vocabulary import Role
-from planregistry.storage import convert
+from planregistry.storage.audit import AUDIT_ENTRY
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import AuditRow
 from planregistry.usecases.base import RegistryBase
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.audit import AuditEntry
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action, Scope
 
 _BY_ID = Keyset("audit", AuditRow.id)
-
-
-def audit_entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        id=row.id,
-        occurred_at=convert.utc(row.occurred_at),
-        actor_subject=row.actor_subject,
-        actor_name=row.actor_name,
-        actor_role=Role(row.actor_role),
-        municipality_id=row.municipality_id,
-        organization_id=row.organization_id,
-        entity=row.entity,
-        entity_id=row.entity_id,
-        action=row.action,
-        change=dict(row.change),
-        request_id=row.request_id,
-    )
 
 
 class AuditUseCases(RegistryBase):
@@ -73,4 +55,4 @@ class AuditUseCases(RegistryBase):
             rows, next_cursor = _BY_ID.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
-            return Page(items=[audit_entry(r) for r in rows], next_cursor=next_cursor)
+            return Page(items=[AUDIT_ENTRY.read(r) for r in rows], next_cursor=next_cursor)

@@ -23,18 +23,12 @@ from msgspec import Struct
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.audit import AuditEntry
-from planregistry.domain.model import FollowUp, Municipality, Organization, Review, Revision
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.programme import Programme
-from planregistry.domain.vocabulary import Role
-from planregistry.errors import Conflict, ValidationError
-from planregistry.storage import convert, queries
+from planregistry.storage import follow_ups, organizations, reviews, revisions
+from planregistry.storage.audit import API_KEY_COLUMNS, AUDIT_ENTRY
+from planregistry.storage.revision_reader import read_revision
+from planregistry.storage.rowmap import RowMap
 from planregistry.storage.tables import (
-    ActivityPartnerRow,
     ActivityRow,
-    ActivityThemeRow,
     ApiKeyRow,
     AuditRow,
     DecisionRow,
@@ -42,16 +36,20 @@ from planregistry.storage.tables import (
     MunicipalityRow,
     OrganizationRow,
     PlanRow,
-    PoliceAssessmentRow,
     ProgrammeRow,
     ReviewRow,
     RevisionRow,
     SectionRow,
-    SituationRow,
-    SurveyAnswerRow,
 )
-from planregistry.usecases.audit import audit_entry
-from planregistry.usecases.base import RegistryBase, coerce, validation_error
+from planregistry.usecases.base import RegistryBase
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.audit import AuditEntry
+from planregistry_domain.errors import Conflict, ValidationError
+from planregistry_domain.model import FollowUp, Municipality, Organization, Review, Revision
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.programme import Programme
+from planregistry_domain.validation import coerce, validation_error
+from planregistry_domain.vocabulary import Role
 
 FORMAT = "planregistry-export"
 FORMAT_VERSION = 2
@@ -95,6 +93,9 @@ class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     audit: list[AuditEntry] = []
 
 
+_PLAN = RowMap(PlanRecord, PlanRow)
+_API_KEY = RowMap(ApiKeyRecord, ApiKeyRow, renamed=API_KEY_COLUMNS)
+
 # Tables with integer keys whose PostgreSQL sequences must follow imported ids.
 _SEQUENCED = (
     PlanRow,
@@ -122,25 +123,20 @@ class BackupUseCases(RegistryBase):
                     for r in session.scalars(select(ProgrammeRow).order_by(ProgrammeRow.id))
                 ],
                 organizations=[
-                    convert.organization(r)
+                    organizations.organization(r)
                     for r in session.scalars(select(OrganizationRow).order_by(OrganizationRow.id))
                 ],
                 plans=[
-                    PlanRecord(
-                        id=r.id,
-                        organization_id=r.organization_id,
-                        programme_id=r.programme_id,
-                        created_at=convert.utc(r.created_at),
-                        updated_at=convert.utc(r.updated_at),
-                    )
-                    for r in session.scalars(select(PlanRow).order_by(PlanRow.id))
+                    _PLAN.read(r) for r in session.scalars(select(PlanRow).order_by(PlanRow.id))
                 ],
                 revisions=[
-                    convert.revision(r)
-                    for r in session.scalars(queries.revision_aggregate().order_by(RevisionRow.id))
+                    read_revision(session.connection(), revision_id)
+                    for revision_id in session.scalars(
+                        select(RevisionRow.id).order_by(RevisionRow.id)
+                    )
                 ],
                 follow_ups=[
-                    convert.follow_up(row, key)
+                    follow_ups.follow_up(row, key)
                     for row, key in session.execute(
                         select(FollowUpRow, ActivityRow.key)
                         .join(ActivityRow, ActivityRow.id == FollowUpRow.activity_id)
@@ -148,25 +144,16 @@ class BackupUseCases(RegistryBase):
                     )
                 ],
                 reviews=[
-                    convert.review(r)
+                    reviews.review(r)
                     for r in session.scalars(select(ReviewRow).order_by(ReviewRow.id))
                 ],
                 api_keys=[
-                    ApiKeyRecord(
-                        id=r.id,
-                        name=r.name,
-                        secret_hash=r.secret_hash,
-                        role=Role(r.role),
-                        municipality=r.municipality_id,
-                        organization=r.organization_id,
-                        created_at=convert.utc(r.created_at),
-                        created_by=r.created_by,
-                        revoked_at=convert.utc(r.revoked_at) if r.revoked_at else None,
-                    )
+                    _API_KEY.read(r)
                     for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
                 ],
                 audit=[
-                    audit_entry(r) for r in session.scalars(select(AuditRow).order_by(AuditRow.id))
+                    AUDIT_ENTRY.read(r)
+                    for r in session.scalars(select(AuditRow).order_by(AuditRow.id))
                 ],
             )
 
@@ -240,176 +227,21 @@ class BackupUseCases(RegistryBase):
 def _insert(session: Session, doc: RegistryDocument) -> None:
     session.add_all(MunicipalityRow(id=m.id, name=m.name) for m in doc.municipalities)
     session.add_all(
-        ProgrammeRow(id=p.id, name=p.name, definition=convert.to_json(p)) for p in doc.programmes
+        ProgrammeRow(id=p.id, name=p.name, definition=msgspec.to_builtins(p))
+        for p in doc.programmes
     )
     session.flush()
-    session.add_all(
-        OrganizationRow(
-            id=o.id,
-            municipality_id=o.municipality,
-            name=o.name,
-            kind=o.kind.value,
-            committee=o.committee,
-            coordinators=convert.to_json(o.coordinators),
-            version=o.version,
-            created_at=o.created_at,
-            updated_at=o.updated_at,
-        )
-        for o in doc.organizations
-    )
+    session.add_all(organizations.new_row(o) for o in doc.organizations)
     # Flush group by group: these mappings have no relationships to order the inserts by.
     session.flush()
-    session.add_all(
-        PlanRow(
-            id=p.id,
-            organization_id=p.organization_id,
-            programme_id=p.programme_id,
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-        )
-        for p in doc.plans
-    )
+    session.add_all(_PLAN.new_row(p) for p in doc.plans)
     session.flush()
     # Insert revisions in id order so that based_on always points backwards.
     for r in sorted(doc.revisions, key=lambda r: r.id):
-        session.add(_revision_row(r))
+        session.add(revisions.stored_revision(r))
         session.flush()
-    session.add_all(
-        FollowUpRow(
-            id=f.id,
-            activity_id=f.activity_id,
-            period=f.period,
-            status=f.status.value,
-            comment=f.comment,
-            reported_by=f.reported_by,
-            reported_at=f.reported_at,
-        )
-        for f in doc.follow_ups
-    )
+    session.add_all(follow_ups.new_row(f) for f in doc.follow_ups)
     session.flush()
-    session.add_all(
-        ReviewRow(
-            id=r.id,
-            revision_id=r.revision_id,
-            feedback=r.feedback,
-            findings=convert.to_json(r.findings),
-            reviewer=r.reviewer,
-            created_at=r.created_at,
-        )
-        for r in doc.reviews
-    )
-    session.add_all(
-        ApiKeyRow(
-            id=k.id,
-            name=k.name,
-            secret_hash=k.secret_hash,
-            role=k.role.value,
-            municipality_id=k.municipality,
-            organization_id=k.organization,
-            created_at=k.created_at,
-            created_by=k.created_by,
-            revoked_at=k.revoked_at,
-        )
-        for k in doc.api_keys
-    )
-    session.add_all(
-        AuditRow(
-            id=e.id,
-            occurred_at=e.occurred_at,
-            actor_subject=e.actor_subject,
-            actor_name=e.actor_name,
-            actor_role=e.actor_role.value,
-            municipality_id=e.municipality_id,
-            organization_id=e.organization_id,
-            entity=e.entity,
-            entity_id=e.entity_id,
-            action=e.action,
-            change=e.change,
-            request_id=e.request_id,
-        )
-        for e in doc.audit
-    )
-
-
-def _revision_row(r: Revision) -> RevisionRow:
-    row = RevisionRow(
-        id=r.id,
-        plan_id=r.plan_id,
-        number=r.number,
-        label=r.label,
-        cycle_year=r.cycle_year,
-        status=r.status.value,
-        based_on_id=r.based_on,
-        case_numbers=list(r.case_numbers),
-        scope_exclusions=list(r.scope_exclusions),
-        priority_areas=list(r.priority_areas),
-        conditions_response=r.conditions_response,
-        version=r.version,
-        created_at=r.created_at,
-        updated_at=r.updated_at,
-    )
-    row.sections = [
-        SectionRow(position=i, key=s.key, heading=s.heading, body=s.body)
-        for i, s in enumerate(r.sections)
-    ]
-    if r.situation is not None:
-        s = r.situation
-        row.situation = SituationRow(
-            compiled_on=s.compiled_on,
-            sources=list(s.sources),
-            confidential=s.confidential,
-            summary=s.summary,
-            survey=[
-                SurveyAnswerRow(
-                    question_key=a.question_key,
-                    position=i,
-                    finding=a.finding,
-                    yes_count=a.yes_count,
-                    no_count=a.no_count,
-                    respondents=a.respondents,
-                )
-                for i, a in enumerate(s.survey)
-            ],
-            police=[
-                PoliceAssessmentRow(
-                    environment=p.environment, position=i, status=p.status.value, text=p.text
-                )
-                for i, p in enumerate(s.police)
-            ],
-        )
-    row.activities = [
-        ActivityRow(
-            id=a.id,
-            key=a.key,
-            position=a.position,
-            title=a.title,
-            description=a.description,
-            level=a.level,
-            responsible=a.responsible,
-            follow_up_method=a.follow_up_method,
-            target_group=a.target_group,
-            areas=list(a.areas),
-            version=a.version,
-            updated_at=a.updated_at,
-            themes=[ActivityThemeRow(theme=t, position=i) for i, t in enumerate(a.themes)],
-            partners=[ActivityPartnerRow(position=i, partner=p) for i, p in enumerate(a.partners)],
-        )
-        for a in r.activities
-    ]
-    row.decisions = [
-        DecisionRow(
-            id=d.id,
-            body=d.body.value,
-            outcome=d.outcome.value,
-            decided_on=d.decided_on,
-            case_number=d.case_number,
-            minutes_ref=d.minutes_ref,
-            conditions=d.conditions,
-            status_before=d.status_before.value,
-            status_after=d.status_after.value,
-            recorded_by=d.recorded_by,
-            recorded_at=d.recorded_at,
-        )
-        for d in r.decisions
-    ]
-    return row
+    session.add_all(reviews.new_row(r) for r in doc.reviews)
+    session.add_all(_API_KEY.new_row(k) for k in doc.api_keys)
+    session.add_all(AUDIT_ENTRY.new_row(e) for e in doc.audit)

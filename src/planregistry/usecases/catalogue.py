@@ -12,17 +12,17 @@ from typing import Any
 import msgspec
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreateMunicipality
-from planregistry.domain.model import Municipality
-from planregistry.domain.paging import Page
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.programme import Programme
-from planregistry.domain.vocabulary import Role
-from planregistry.storage.convert import to_json
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, ProgrammeRow
-from planregistry.usecases.base import RegistryBase, audit_change, coerce
+from planregistry.usecases.base import RegistryBase, audit_change
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreateMunicipality
+from planregistry_domain.model import Municipality
+from planregistry_domain.paging import Page
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.programme import Programme
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import Role
 
 _PROGRAMMES = Keyset("programmes", ProgrammeRow.id)
 
@@ -68,12 +68,14 @@ class CatalogueUseCases(RegistryBase):
             if row is None:
                 session.add(
                     ProgrammeRow(
-                        id=programme.id, name=programme.name, definition=to_json(programme)
+                        id=programme.id,
+                        name=programme.name,
+                        definition=msgspec.to_builtins(programme),
                     )
                 )
             else:
                 row.name = programme.name
-                row.definition = to_json(programme)
+                row.definition = msgspec.to_builtins(programme)
             self._audit(
                 session,
                 actor,

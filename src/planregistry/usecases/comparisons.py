@@ -2,7 +2,7 @@
 
 Each view reads plain rows with a fixed number of Core statements (see
 `planregistry.views.queries`) in one snapshot, and assembles them with the pure rules
-of `planregistry.domain.comparisons`. Callers other than the system see only their own
+of `planregistry_domain.comparisons`. Callers other than the system see only their own
 municipality; confidential situation pictures are withheld from those not entitled.
 Results are fetched whole (`.all()`: one driver call, not one per row).
 """
@@ -18,22 +18,23 @@ from typing import Any, TypeAlias
 import msgspec
 from sqlalchemy import Connection, Row
 
-from planregistry.domain import comparisons as cmp
-from planregistry.domain import deadlines
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.comparisons import Basis, ComparisonFilter
-from planregistry.domain.deadlines import InForceRevision, OpenRevision
-from planregistry.domain.policy import Action, Scope, Verdict, judge, sees_confidential_situation
-from planregistry.domain.programme import Programme, SurveyQuestion, Term
-from planregistry.domain.vocabulary import (
+from planregistry.usecases.base import RegistryBase
+from planregistry.views import queries
+from planregistry_domain import comparisons as cmp
+from planregistry_domain import deadlines
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.comparisons import Basis, ComparisonFilter
+from planregistry_domain.deadlines import InForceRevision, OpenRevision
+from planregistry_domain.errors import NotFound, PermissionDenied, ValidationError
+from planregistry_domain.policy import Action, Scope, Verdict, judge, sees_confidential_situation
+from planregistry_domain.programme import Programme, SurveyQuestion, Term
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     OrganizationKind,
     RevisionStatus,
     Role,
 )
-from planregistry.errors import NotFound, PermissionDenied, ValidationError
-from planregistry.usecases.base import RegistryBase, coerce
-from planregistry.views import queries
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 FilterInput = ComparisonFilter | Mapping[str, Any] | None

@@ -13,25 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import PutSection, PutSituation, SectionKey
-from planregistry.domain.model import Section, SituationPicture
-from planregistry.domain.programme import Programme
-from planregistry.domain.redaction import shown_situation
-from planregistry.errors import FieldError, NotFound, ValidationError
-from planregistry.storage import convert
+from planregistry.storage import queries, revisions
 from planregistry.storage.tables import (
-    ActivityRow,
-    PoliceAssessmentRow,
     SectionRow,
     SituationRow,
-    SurveyAnswerRow,
 )
-from planregistry.usecases.base import audit_change, coerce
+from planregistry.usecases.base import audit_change
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import PutSection, PutSituation, SectionKey
+from planregistry_domain.errors import FieldError, NotFound, ValidationError
+from planregistry_domain.model import Section, SituationPicture, Written
+from planregistry_domain.programme import Programme
+from planregistry_domain.redaction import shown_situation
+from planregistry_domain.validation import coerce
 
 
 class ContentUseCases(PlanUseCases):
@@ -43,7 +40,7 @@ class ContentUseCases(PlanUseCases):
         *,
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
-    ) -> Section:
+    ) -> Written[Section]:
         """Create or replace one section; a new key is appended after the others."""
         command = coerce(PutSection, data)
         key = coerce(SectionKey, {"key": key}).key
@@ -58,15 +55,10 @@ class ContentUseCases(PlanUseCases):
             ).one_or_none()
             before = None if row is None else {"heading": row.heading, "body": row.body}
             if row is None:
-                position = _next_position(session, SectionRow, revision_id)
-                row = SectionRow(
-                    revision_id=revision_id,
-                    key=key,
-                    position=position,
-                    heading=command.heading,
-                    body=command.body,
+                position = queries.next_position(session, SectionRow, revision_id)
+                session.add(
+                    revisions.section_row(key, command, revision_id=revision_id, position=position)
                 )
-                session.add(row)
             else:
                 row.heading = command.heading
                 row.body = command.body
@@ -80,7 +72,10 @@ class ContentUseCases(PlanUseCases):
                 change=audit_change(command, key=key, before=before),
                 scope=scope,
             )
-            return Section(key=key, heading=command.heading, body=command.body)
+            section = Section(key=key, heading=command.heading, body=command.body)
+            return Written(
+                revision_id=revision_id, revision_version=revision.version, value=section
+            )
 
     def delete_section(
         self,
@@ -120,7 +115,8 @@ class ContentUseCases(PlanUseCases):
         *,
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
-    ) -> SituationPicture:
+    ) -> Written[SituationPicture]:
+        """Replace the situation picture whole (shown as the actor may see it)."""
         command = coerce(PutSituation, data)
         with self._write() as session:
             revision, scope, programme_id = self._editable_revision(
@@ -131,30 +127,8 @@ class ContentUseCases(PlanUseCases):
             if existing is not None:
                 session.delete(existing)
                 session.flush()
-            row = SituationRow(
-                revision_id=revision_id,
-                compiled_on=command.compiled_on,
-                sources=list(command.sources),
-                confidential=command.confidential,
-                summary=command.summary,
-                survey=[
-                    SurveyAnswerRow(
-                        question_key=a.question_key,
-                        position=i,
-                        finding=a.finding,
-                        yes_count=a.yes_count,
-                        no_count=a.no_count,
-                        respondents=a.respondents,
-                    )
-                    for i, a in enumerate(command.survey)
-                ],
-                police=[
-                    PoliceAssessmentRow(
-                        environment=p.environment, position=i, status=p.status.value, text=p.text
-                    )
-                    for i, p in enumerate(command.police)
-                ],
-            )
+            row = revisions.situation_row(command)
+            row.revision_id = revision_id
             session.add(row)
             self._touch(revision)
             session.flush()
@@ -167,18 +141,11 @@ class ContentUseCases(PlanUseCases):
                 change=audit_change(command, replaced=existing is not None),
                 scope=scope,
             )
-            result = convert.situation(row)
-            assert result is not None
-            return shown_situation(actor, result, scope)
-
-
-def _next_position(
-    session: Session, table: type[SectionRow] | type[ActivityRow], revision_id: int
-) -> int:
-    current = session.scalar(
-        select(func.max(table.position)).where(table.revision_id == revision_id)
-    )
-    return 0 if current is None else current + 1
+            return Written(
+                revision_id=revision_id,
+                revision_version=revision.version,
+                value=shown_situation(actor, revisions.situation(row), scope),
+            )
 
 
 def _check_situation(command: PutSituation, programme: Programme) -> None:

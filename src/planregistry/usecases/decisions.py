@@ -9,19 +9,19 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from planregistry.domain import lifecycle
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import RecordDecision
-from planregistry.domain.model import Decision, Revision
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action
-from planregistry.domain.redaction import shown_revision
-from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
-from planregistry.storage import convert, queries
+from planregistry.storage import revisions
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
-from planregistry.usecases.base import audit_change, check_version, coerce
+from planregistry.usecases.base import audit_change, check_version
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain import lifecycle
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import RecordDecision
+from planregistry_domain.model import Decision, Written
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
 _DECISIONS = Keyset("decisions", DecisionRow.id)
 _DECISION_ACTIONS = {
@@ -39,8 +39,9 @@ class DecisionUseCases(PlanUseCases):
         *,
         expected_version: int | None = None,
         actor: Actor = SYSTEM,
-    ) -> Revision:
-        """Apply a decision to the revision's lifecycle and return the revision after it.
+    ) -> Written[Decision]:
+        """Apply a decision to the revision's lifecycle: the decision as recorded (with the
+        status before and after it) and the revision's new version.
 
         The body decides who may record it: the committee's decisions (its withdrawal of
         the revision included) are the organisation's own coordinator's and the central
@@ -68,16 +69,11 @@ class DecisionUseCases(PlanUseCases):
                 if new_status is RevisionStatus.APPROVED
                 else []
             )
-            decision = DecisionRow(
+            decision = revisions.decision_row(
+                command,
                 revision_id=revision_id,
-                body=command.body.value,
-                outcome=command.outcome.value,
-                decided_on=command.decided_on,
-                case_number=command.case_number,
-                minutes_ref=command.minutes_ref,
-                conditions=command.conditions,
-                status_before=status.value,
-                status_after=new_status.value,
+                status_before=status,
+                status_after=new_status,
                 recorded_by=actor.display,
                 recorded_at=now,
             )
@@ -100,8 +96,11 @@ class DecisionUseCases(PlanUseCases):
                 ),
                 scope=scope,
             )
-            result = convert.revision(queries.get_revision_aggregate(session, revision_id))
-            return shown_revision(actor, result, scope)
+            return Written(
+                revision_id=revision_id,
+                revision_version=revision.version,
+                value=revisions.decision(decision),
+            )
 
     def list_decisions(
         self,
@@ -122,7 +121,7 @@ class DecisionUseCases(PlanUseCases):
             rows, next_cursor = _DECISIONS.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
-            return Page(items=[convert.decision(r) for r in rows], next_cursor=next_cursor)
+            return Page(items=[revisions.decision(r) for r in rows], next_cursor=next_cursor)
 
     def _decision_context(
         self, session: Session, revision: RevisionRow, status: RevisionStatus

@@ -13,15 +13,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import ReportFollowUp
-from planregistry.domain.model import FollowUp
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.vocabulary import RevisionStatus
-from planregistry.errors import IllegalTransition, NotFound
-from planregistry.storage import convert
+from planregistry.storage import follow_ups
 from planregistry.storage.paging import Keyset
+from planregistry.storage.rowmap import utc
 from planregistry.storage.tables import (
     ActivityRow,
     FollowUpRow,
@@ -29,7 +23,15 @@ from planregistry.storage.tables import (
     PlanRow,
     RevisionRow,
 )
-from planregistry.usecases.base import RegistryBase, audit_change, coerce
+from planregistry.usecases.base import RegistryBase, audit_change
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import ReportFollowUp
+from planregistry_domain.errors import IllegalTransition, NotFound
+from planregistry_domain.model import FollowUp
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import RevisionStatus
 
 _FOLLOW_UPS = Keyset("follow-ups", FollowUpRow.reported_at, FollowUpRow.id)
 
@@ -61,13 +63,8 @@ class FollowUpUseCases(RegistryBase):
                     f"den här revisionen har status '{status.value}' ({status.label}).",
                     current=status.value,
                 )
-            row = FollowUpRow(
-                activity_id=activity_id,
-                period=command.period,
-                status=command.status.value,
-                comment=command.comment,
-                reported_by=actor.display,
-                reported_at=self.now(),
+            row = follow_ups.new_row(
+                command, activity_id=activity_id, reported_by=actor.display, reported_at=self.now()
             )
             session.add(row)
             session.flush()
@@ -80,7 +77,7 @@ class FollowUpUseCases(RegistryBase):
                 change=audit_change(command, activity_id=activity_id, activity_key=activity.key),
                 scope=activity.scope,
             )
-            return convert.follow_up(row, activity.key)
+            return follow_ups.follow_up(row, activity.key)
 
     def list_follow_ups(
         self,
@@ -105,12 +102,12 @@ class FollowUpUseCases(RegistryBase):
             rows, next_cursor = _FOLLOW_UPS.fetch(
                 session,
                 stmt,
-                key_of=lambda r: (convert.utc(r.reported_at), r.id),
+                key_of=lambda r: (utc(r.reported_at), r.id),
                 limit=limit,
                 cursor=cursor,
             )
             return Page(
-                items=[convert.follow_up(r, activity.key) for r in rows], next_cursor=next_cursor
+                items=[follow_ups.follow_up(r, activity.key) for r in rows], next_cursor=next_cursor
             )
 
     def _followed_activity(

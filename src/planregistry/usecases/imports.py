@@ -18,18 +18,19 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreatePlan, CreateRevision, UpdateRevision
-from planregistry.domain.model import Revision
-from planregistry.domain.policy import Action, Scope
-from planregistry.errors import Conflict, FieldError, NotFound, ValidationError
 from planregistry.importing.limits import Limits
-from planregistry.importing.proposal import ImportProposal, PlanImport
-from planregistry.storage import convert, queries
+from planregistry.storage import queries
+from planregistry.storage.rowmap import utc
 from planregistry.storage.tables import PlanImportRow, PlanRow, ProgrammeRow
 from planregistry.usecases.activities import ActivityUseCases
 from planregistry.usecases.base import audit_change
 from planregistry.usecases.content import ContentUseCases
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreatePlan, CreateRevision, UpdateRevision
+from planregistry_domain.errors import Conflict, FieldError, NotFound, ValidationError
+from planregistry_domain.imports import ImportProposal, PlanImport
+from planregistry_domain.model import Revision
+from planregistry_domain.policy import Action, Scope
 
 
 class ImportUseCases(ContentUseCases, ActivityUseCases):
@@ -256,9 +257,9 @@ def _plan_import(row: PlanImportRow) -> PlanImport:
         organization_id=row.organization_id,
         source=proposal.source,
         proposal=proposal,
-        created_at=convert.utc(row.created_at),
+        created_at=utc(row.created_at),
         created_by=row.created_by,
         applied_revision_id=row.applied_revision_id,
-        applied_at=convert.utc(row.applied_at) if row.applied_at is not None else None,
+        applied_at=utc(row.applied_at) if row.applied_at is not None else None,
         applied_by=row.applied_by,
     )

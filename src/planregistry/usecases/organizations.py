@@ -2,7 +2,7 @@
 
 Every role reads the organisations of its own municipality; only the central role
 (and the system) creates and changes them. Coordinators' contact data is personal
-data, shown only to those entitled (see `planregistry.domain.redaction`).
+data, shown only to those entitled (see `planregistry_domain.redaction`).
 """
 
 from __future__ import annotations
@@ -11,25 +11,24 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from msgspec import UNSET
+import msgspec
 from sqlalchemy import select
 
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreateOrganization, UpdateOrganization
-from planregistry.domain.model import Organization
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.redaction import shown_organization
-from planregistry.domain.vocabulary import OrganizationKind, Role
-from planregistry.errors import Conflict, NotFound
-from planregistry.storage import convert, queries
-from planregistry.storage.convert import to_json
+from planregistry.storage import organizations, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, OrganizationRow
-from planregistry.usecases.base import RegistryBase, audit_change, check_version, coerce
+from planregistry.usecases.base import RegistryBase, audit_change, check_version
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreateOrganization, UpdateOrganization
+from planregistry_domain.errors import Conflict, NotFound
+from planregistry_domain.model import Organization
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.redaction import shown_organization
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import OrganizationKind, Role
 
 _BY_ID = Keyset("organizations", OrganizationRow.id)
-_UPDATABLE = ("name", "kind", "committee", "coordinators")
 
 
 class OrganizationUseCases(RegistryBase):
@@ -51,17 +50,7 @@ class OrganizationUseCases(RegistryBase):
                 raise NotFound("Kommunen", command.municipality)
             if session.get(OrganizationRow, command.id) is not None:
                 raise Conflict(f"Organisationen {command.id!r} finns redan.")
-            row = OrganizationRow(
-                id=command.id,
-                municipality_id=command.municipality,
-                name=command.name,
-                kind=command.kind.value,
-                committee=command.committee,
-                coordinators=to_json([c.to_model() for c in command.coordinators]),
-                version=1,
-                created_at=now,
-                updated_at=now,
-            )
+            row = organizations.new_row(command, version=1, created_at=now, updated_at=now)
             session.add(row)
             session.flush()
             self._audit(
@@ -73,7 +62,7 @@ class OrganizationUseCases(RegistryBase):
                 change=audit_change(command),
                 scope=scope,
             )
-            return shown_organization(actor, convert.organization(row))
+            return shown_organization(actor, organizations.organization(row))
 
     def get_organization(self, org_id: str, *, actor: Actor = SYSTEM) -> Organization:
         with self._read() as session:
@@ -85,7 +74,7 @@ class OrganizationUseCases(RegistryBase):
                 entity="Organisationen",
                 key=org_id,
             )
-            return shown_organization(actor, convert.organization(row))
+            return shown_organization(actor, organizations.organization(row))
 
     def list_organizations(
         self,
@@ -118,7 +107,7 @@ class OrganizationUseCases(RegistryBase):
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
             )
             return Page(
-                items=[shown_organization(actor, convert.organization(r)) for r in rows],
+                items=[shown_organization(actor, organizations.organization(r)) for r in rows],
                 next_cursor=next_cursor,
             )
 
@@ -138,15 +127,8 @@ class OrganizationUseCases(RegistryBase):
                 actor, Action.MANAGE_ORGANIZATION, scope, entity="Organisationen", key=org_id
             )
             check_version("Organisationen", org_id, expected_version, row.version)
-            before = convert.organization(row)
-            if command.name is not UNSET:
-                row.name = command.name
-            if command.kind is not UNSET:
-                row.kind = command.kind.value
-            if command.committee is not UNSET:
-                row.committee = command.committee
-            if command.coordinators is not UNSET:
-                row.coordinators = to_json([c.to_model() for c in command.coordinators])
+            before = organizations.organization(row)
+            organizations.apply(row, command)
             row.version += 1
             row.updated_at = self.now()
             session.flush()
@@ -158,12 +140,8 @@ class OrganizationUseCases(RegistryBase):
                 action="update",
                 change=audit_change(
                     command,
-                    before={
-                        name: getattr(before, name)
-                        for name in _UPDATABLE
-                        if getattr(command, name) is not UNSET
-                    },
+                    before={name: getattr(before, name) for name in msgspec.to_builtins(command)},
                 ),
                 scope=scope,
             )
-            return shown_organization(actor, convert.organization(row))
+            return shown_organization(actor, organizations.organization(row))

@@ -11,42 +11,25 @@ from msgspec import UNSET
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from planregistry.domain import lifecycle
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.commands import CreatePlan, CreateRevision, UpdateRevision
-from planregistry.domain.model import Plan, Revision, RevisionSummary
-from planregistry.domain.paging import Page, utc_instant
-from planregistry.domain.policy import Action
-from planregistry.domain.redaction import shown_revision
-from planregistry.domain.vocabulary import RevisionStatus
-from planregistry.errors import Conflict, ValidationError
-from planregistry.storage import convert, queries
+from planregistry.storage import plans, revisions
 from planregistry.storage.paging import Keyset
-from planregistry.storage.revision_reader import read_placed_revision
-from planregistry.storage.tables import (
-    ActivityPartnerRow,
-    ActivityRow,
-    ActivityThemeRow,
-    PlanRow,
-    PoliceAssessmentRow,
-    RevisionRow,
-    SectionRow,
-    SituationRow,
-    SurveyAnswerRow,
-)
-from planregistry.usecases.base import audit_change, coerce
+from planregistry.storage.revision_reader import read_placed_revision, read_revision
+from planregistry.storage.revisions import REVISION
+from planregistry.storage.tables import PlanRow, RevisionRow, SectionRow
+from planregistry.usecases.base import audit_change
 from planregistry.usecases.scoped import ScopedUseCases
+from planregistry_domain import lifecycle
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.commands import CreatePlan, CreateRevision, UpdateRevision
+from planregistry_domain.errors import Conflict, ValidationError
+from planregistry_domain.model import Plan, Revision, RevisionSummary
+from planregistry_domain.paging import Page, utc_instant
+from planregistry_domain.policy import Action
+from planregistry_domain.redaction import shown_revision
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import RevisionStatus
 
 _OPEN = [s.value for s in lifecycle.OPEN_STATUSES]
-# The header fields an update may set, as named on both the command and the row.
-_HEADER_FIELDS = (
-    "label",
-    "cycle_year",
-    "case_numbers",
-    "scope_exclusions",
-    "priority_areas",
-    "conditions_response",
-)
 _PLANS = Keyset("plans", PlanRow.id)
 _REVISIONS = Keyset("revisions", RevisionRow.number)
 
@@ -157,14 +140,12 @@ class PlanUseCases(ScopedUseCases):
                     RevisionRow.status == RevisionStatus.APPROVED.value,
                 )
             )
-            row = RevisionRow(
+            row = REVISION.new_row(
+                command,
                 plan_id=plan_id,
                 number=number,
-                label=command.label,
-                cycle_year=command.cycle_year,
-                status=RevisionStatus.DRAFT.value,
-                based_on_id=source_id,
-                case_numbers=list(command.case_numbers),
+                status=RevisionStatus.DRAFT,
+                based_on=source_id,
                 scope_exclusions=[],
                 priority_areas=[],
                 conditions_response=None,
@@ -173,13 +154,13 @@ class PlanUseCases(ScopedUseCases):
                 updated_at=now,
             )
             if source_id is not None:
-                source = queries.get_revision_aggregate(session, source_id)
+                source = read_revision(session.connection(), source_id)
                 if command.cycle_year < source.cycle_year:
                     raise ValidationError(
                         f"Cykelåret {command.cycle_year} ligger före den gällande revisionens "
                         f"({source.cycle_year})."
                     )
-                _copy_content(source, row, now)
+                revisions.copy_content(source, row, now)
             session.add(row)
             plan.updated_at = now
             session.flush()
@@ -192,8 +173,7 @@ class PlanUseCases(ScopedUseCases):
                 change=audit_change(command, plan_id=plan_id, number=number, based_on=source_id),
                 scope=scope,
             )
-            revision = convert.revision(queries.get_revision_aggregate(session, row.id))
-            return shown_revision(actor, revision, scope)
+            return shown_revision(actor, read_revision(session.connection(), row.id), scope)
 
     def get_revision(self, revision_id: int, *, actor: Actor = SYSTEM) -> Revision:
         """The revision with all of its parts (a confidential situation picture is
@@ -218,7 +198,7 @@ class PlanUseCases(ScopedUseCases):
     ) -> Page[Revision]:
         """A plan's revisions by number, whole (sections, situation, activities, decisions)."""
         since = utc_instant(modified_since)
-        stmt = queries.revision_aggregate().where(RevisionRow.plan_id == plan_id)
+        stmt = select(RevisionRow).where(RevisionRow.plan_id == plan_id)
         if status is not None:
             stmt = stmt.where(RevisionRow.status == RevisionStatus(status).value)
         if cycle_year is not None:
@@ -230,8 +210,9 @@ class PlanUseCases(ScopedUseCases):
             rows, next_cursor = _REVISIONS.fetch(
                 session, stmt, key_of=lambda r: (r.number,), limit=limit, cursor=cursor
             )
+            connection = session.connection()
             return Page(
-                items=[shown_revision(actor, convert.revision(r), scope) for r in rows],
+                items=[shown_revision(actor, read_revision(connection, r.id), scope) for r in rows],
                 next_cursor=next_cursor,
             )
 
@@ -246,23 +227,7 @@ class PlanUseCases(ScopedUseCases):
         command = coerce(UpdateRevision, data)
         with self._write() as session:
             row, scope, _ = self._editable_revision(session, revision_id, expected_version, actor)
-            before = {
-                name: getattr(row, name)
-                for name in _HEADER_FIELDS
-                if getattr(command, name) is not UNSET
-            }
-            if command.label is not UNSET:
-                row.label = command.label
-            if command.cycle_year is not UNSET:
-                row.cycle_year = command.cycle_year
-            if command.case_numbers is not UNSET:
-                row.case_numbers = list(command.case_numbers)
-            if command.scope_exclusions is not UNSET:
-                row.scope_exclusions = list(command.scope_exclusions)
-            if command.priority_areas is not UNSET:
-                row.priority_areas = list(command.priority_areas)
-            if command.conditions_response is not UNSET:
-                row.conditions_response = command.conditions_response
+            before = revisions.apply(row, command)
             if command.section_order is not UNSET:
                 _reorder_sections(session, row.id, command.section_order)
             self._touch(row)
@@ -276,37 +241,15 @@ class PlanUseCases(ScopedUseCases):
                 change=audit_change(command, before=before),
                 scope=scope,
             )
-            revision = convert.revision(queries.get_revision_aggregate(session, revision_id))
-            return shown_revision(actor, revision, scope)
+            return shown_revision(actor, read_revision(session.connection(), revision_id), scope)
 
     # Helpers of this module.
 
     def _summaries(self, session: Session, plan_ids: list[int]) -> dict[int, list[RevisionSummary]]:
         result: dict[int, list[RevisionSummary]] = {pid: [] for pid in plan_ids}
-        if not plan_ids:
-            return result
-        rows = session.execute(
-            select(
-                RevisionRow.plan_id,
-                RevisionRow.id,
-                RevisionRow.number,
-                RevisionRow.label,
-                RevisionRow.cycle_year,
-                RevisionRow.status,
-            )
-            .where(RevisionRow.plan_id.in_(plan_ids))
-            .order_by(RevisionRow.plan_id, RevisionRow.number)
-        )
-        for plan_id, rid, number, label, year, status in rows:
-            result[plan_id].append(
-                RevisionSummary(
-                    id=rid,
-                    number=number,
-                    label=label,
-                    cycle_year=year,
-                    status=RevisionStatus(status),
-                )
-            )
+        if plan_ids:
+            for row in session.execute(plans.summaries_statement(plan_ids)).mappings():
+                result[row["plan_id"]].append(plans.SUMMARY.read_labelled(row, ""))
         return result
 
     def _plan(
@@ -314,14 +257,7 @@ class PlanUseCases(ScopedUseCases):
     ) -> Plan:
         if summaries is None:
             summaries = self._summaries(session, [row.id])[row.id]
-        return Plan(
-            id=row.id,
-            organization_id=row.organization_id,
-            programme_id=row.programme_id,
-            created_at=convert.utc(row.created_at),
-            updated_at=convert.utc(row.updated_at),
-            revisions=summaries,
-        )
+        return plans.plan(row, summaries)
 
 
 def _reorder_sections(session: Session, revision_id: int, order: list[str]) -> None:
@@ -334,57 +270,3 @@ def _reorder_sections(session: Session, revision_id: int, order: list[str]) -> N
         )
     for position, key in enumerate(order):
         by_key[key].position = position
-
-
-def _copy_content(source: RevisionRow, target: RevisionRow, now: Any) -> None:
-    target.scope_exclusions = list(source.scope_exclusions)
-    target.priority_areas = list(source.priority_areas)
-    target.sections = [
-        SectionRow(position=s.position, key=s.key, heading=s.heading, body=s.body)
-        for s in source.sections
-    ]
-    if source.situation is not None:
-        situation = source.situation
-        target.situation = SituationRow(
-            compiled_on=situation.compiled_on,
-            sources=list(situation.sources),
-            confidential=situation.confidential,
-            summary=situation.summary,
-            survey=[
-                SurveyAnswerRow(
-                    question_key=a.question_key,
-                    position=a.position,
-                    finding=a.finding,
-                    yes_count=a.yes_count,
-                    no_count=a.no_count,
-                    respondents=a.respondents,
-                )
-                for a in situation.survey
-            ],
-            police=[
-                PoliceAssessmentRow(
-                    environment=p.environment, position=p.position, status=p.status, text=p.text
-                )
-                for p in situation.police
-            ],
-        )
-    target.activities = [
-        ActivityRow(
-            key=a.key,
-            position=a.position,
-            title=a.title,
-            description=a.description,
-            level=a.level,
-            responsible=a.responsible,
-            follow_up_method=a.follow_up_method,
-            target_group=a.target_group,
-            areas=list(a.areas),
-            version=1,
-            updated_at=now,
-            themes=[ActivityThemeRow(theme=t.theme, position=t.position) for t in a.themes],
-            partners=[
-                ActivityPartnerRow(position=p.position, partner=p.partner) for p in a.partners
-            ],
-        )
-        for a in source.activities
-    ]

@@ -15,23 +15,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planregistry.domain import deadlines
-from planregistry.domain.actor import SYSTEM, Actor
-from planregistry.domain.changelog import changelog_sv
-from planregistry.domain.commands import CreateReview
-from planregistry.domain.completeness import check_completeness
-from planregistry.domain.diff import RevisionDiff, diff_revisions
-from planregistry.domain.model import CompletenessFinding, Review, Revision
-from planregistry.domain.policy import Action, Scope
-from planregistry.domain.programme import Programme
-from planregistry.domain.redaction import shown_situation_diff
-from planregistry.domain.vocabulary import DecisionBody, RevisionStatus
-from planregistry.errors import ValidationError
-from planregistry.storage import convert
+from planregistry.storage import reviews
 from planregistry.storage.revision_reader import read_placed_revision
 from planregistry.storage.tables import DecisionRow, ReviewRow, RevisionRow
-from planregistry.usecases.base import audit_change, coerce
+from planregistry.usecases.base import audit_change
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain import deadlines
+from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.changelog import changelog_sv
+from planregistry_domain.commands import CreateReview
+from planregistry_domain.completeness import check_completeness
+from planregistry_domain.diff import RevisionDiff, diff_revisions
+from planregistry_domain.errors import ValidationError
+from planregistry_domain.model import CompletenessFinding, Review, Revision
+from planregistry_domain.policy import Action, Scope
+from planregistry_domain.programme import Programme
+from planregistry_domain.redaction import shown_situation_diff
+from planregistry_domain.validation import coerce
+from planregistry_domain.vocabulary import DecisionBody, RevisionStatus
 
 
 class ReviewUseCases(PlanUseCases):
@@ -54,10 +55,10 @@ class ReviewUseCases(PlanUseCases):
             revision, scope, programme = self._revision_and_programme(
                 session, revision_id, actor, Action.REVIEW
             )
-            row = ReviewRow(
+            row = reviews.new_row(
+                command,
                 revision_id=revision_id,
-                feedback=command.feedback,
-                findings=convert.to_json(check_completeness(revision, programme)),
+                findings=check_completeness(revision, programme),
                 reviewer=actor.display,
                 created_at=self.now(),
             )
@@ -72,7 +73,7 @@ class ReviewUseCases(PlanUseCases):
                 change=audit_change(command, revision_id=revision_id),
                 scope=scope,
             )
-            return convert.review(row)
+            return reviews.review(row)
 
     def list_reviews(self, revision_id: int, *, actor: Actor = SYSTEM) -> list[Review]:
         with self._read() as session:
@@ -82,7 +83,7 @@ class ReviewUseCases(PlanUseCases):
                 .where(ReviewRow.revision_id == revision_id)
                 .order_by(ReviewRow.created_at, ReviewRow.id)
             )
-            return [convert.review(r) for r in rows]
+            return [reviews.review(r) for r in rows]
 
     def diff_revisions(
         self, old_revision_id: int, new_revision_id: int, *, actor: Actor = SYSTEM
@@ -114,7 +115,7 @@ class ReviewUseCases(PlanUseCases):
     def plan_deadline(self, plan_id: int, *, actor: Actor = SYSTEM) -> deadlines.PlanDeadline:
         """Revision in force, revision in progress, next due date and whether it has passed.
 
-        See `planregistry.domain.deadlines` for the rule; "today" is the registry's clock.
+        See `planregistry_domain.deadlines` for the rule; "today" is the registry's clock.
         """
         with self._read() as session:
             plan = self._placed_plan(session, plan_id, actor).row

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from planregistry.domain import lifecycle
-from planregistry.domain.actor import Actor
-from planregistry.domain.policy import Action, Scope, Verdict, judge_organization_plans
-from planregistry.domain.vocabulary import RevisionStatus
-from planregistry.errors import NotFound, PermissionDenied
 from planregistry.storage import queries
 from planregistry.storage.tables import RevisionRow
 from planregistry.usecases.base import RegistryBase, check_version
+from planregistry_domain import lifecycle
+from planregistry_domain.actor import Actor
+from planregistry_domain.errors import NotFound, PermissionDenied
+from planregistry_domain.policy import Action, Scope, Verdict, judge_organization_plans
+from planregistry_domain.vocabulary import RevisionStatus
 
 
 class ScopedUseCases(RegistryBase):

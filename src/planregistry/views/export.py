@@ -15,8 +15,8 @@ from typing import Any
 
 from msgspec import Struct
 
-from planregistry.domain import comparisons as cmp
-from planregistry.domain.programme import Term
+from planregistry_domain import comparisons as cmp
+from planregistry_domain.programme import Term
 
 
 class ColumnKind(StrEnum):

@@ -22,8 +22,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planregistry.domain.comparisons import ComparisonView
 from planregistry.views.export import Cell, Column, ColumnKind, Table, table
+from planregistry_domain.comparisons import ComparisonView
 
 
 class ExportFormat(StrEnum):

@@ -13,9 +13,6 @@ from typing import Any, TypeAlias
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select
 from sqlalchemy.orm import aliased
 
-from planregistry.domain.comparisons import Basis, ComparisonFilter
-from planregistry.domain.lifecycle import OPEN_STATUSES
-from planregistry.domain.vocabulary import DecisionBody, RevisionStatus
 from planregistry.storage.tables import (
     ActivityPartnerRow,
     ActivityRow,
@@ -30,6 +27,9 @@ from planregistry.storage.tables import (
     SituationRow,
     SurveyAnswerRow,
 )
+from planregistry_domain.comparisons import Basis, ComparisonFilter
+from planregistry_domain.lifecycle import OPEN_STATUSES
+from planregistry_domain.vocabulary import DecisionBody, RevisionStatus
 
 # Statements of column tuples whose shapes the callers unpack by position.
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
@@ -86,7 +86,7 @@ def _chosen_numbers(basis: Basis, cycle_year: int | None, name: str = "chosen") 
 def _join_basis(
     stmt: AnySelect, b: type[RevisionRow], filters: ComparisonFilter, basis: Basis, *, outer: bool
 ) -> AnySelect:
-    """Join the plan's basis revision (see `planregistry.domain.comparisons`) as `b`."""
+    """Join the plan's basis revision (see `planregistry_domain.comparisons`) as `b`."""
     join = stmt.outerjoin if outer else stmt.join
     if basis is Basis.IN_FORCE and filters.cycle_year is None:
         # The common case: at most one revision per plan is approved, no grouping needed.

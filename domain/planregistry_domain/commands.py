@@ -11,7 +11,7 @@ import datetime as dt
 
 from msgspec import UNSET, Struct, UnsetType, field
 
-from planregistry.domain.constraints import (
+from planregistry_domain.constraints import (
     Count,
     LongText,
     Name,
@@ -20,8 +20,7 @@ from planregistry.domain.constraints import (
     Slug,
     Year,
 )
-from planregistry.domain.model import Coordinator
-from planregistry.domain.vocabulary import (
+from planregistry_domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
     EnvironmentActivity,
@@ -40,9 +39,6 @@ class CoordinatorInput(_Command, kw_only=True):
     email: ShortText | None = None
     phone: ShortText | None = None
     title: ShortText | None = None
-
-    def to_model(self) -> Coordinator:
-        return Coordinator(name=self.name, email=self.email, phone=self.phone, title=self.title)
 
 
 class CreateMunicipality(_Command, kw_only=True):

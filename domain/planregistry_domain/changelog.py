@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from planregistry.domain.completeness import join_sv
-from planregistry.domain.completeness import sentence_title as _title
-from planregistry.domain.model import SurveyAnswer
-from planregistry.domain.programme import Programme
-from planregistry.domain.vocabulary import EnvironmentActivity
+from planregistry_domain.completeness import join_sv
+from planregistry_domain.completeness import sentence_title as _title
+from planregistry_domain.model import SurveyAnswer
+from planregistry_domain.programme import Programme
+from planregistry_domain.vocabulary import EnvironmentActivity
 
 if TYPE_CHECKING:  # diff imports this module at run time
-    from planregistry.domain.diff import (
+    from planregistry_domain.diff import (
         ActivityChange,
         FieldChange,
         PoliceChange,

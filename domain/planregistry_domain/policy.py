@@ -23,8 +23,8 @@ from enum import StrEnum
 
 from msgspec import Struct
 
-from planregistry.domain.actor import Actor
-from planregistry.domain.vocabulary import Role
+from planregistry_domain.actor import Actor
+from planregistry_domain.vocabulary import Role
 
 
 class Action(StrEnum):

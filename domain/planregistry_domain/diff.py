@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from msgspec import Struct, field
 
-from planregistry.domain.changelog import changelog_sv as changelog_sv
-from planregistry.domain.model import (
+from planregistry_domain.changelog import changelog_sv as changelog_sv
+from planregistry_domain.model import (
     Activity,
     PoliceAssessment,
     Revision,
@@ -23,7 +23,7 @@ from planregistry.domain.model import (
     SituationPicture,
     SurveyAnswer,
 )
-from planregistry.domain.programme import Programme
+from planregistry_domain.programme import Programme
 
 T = TypeVar("T")
 

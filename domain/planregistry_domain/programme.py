@@ -13,7 +13,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct, field
 
-from planregistry.domain.constraints import Name, Slug
+from planregistry_domain.constraints import Name, Slug
 
 
 class Term(Struct, frozen=True, kw_only=True):
@@ -83,6 +83,3 @@ class Programme(Struct, frozen=True, kw_only=True):
 
     def theme_keys(self) -> frozenset[str]:
         return frozenset(t.key for t in self.themes)
-
-    def section_spec(self, key: str) -> SectionSpec | None:
-        return next((s for s in self.sections if s.key == key), None)

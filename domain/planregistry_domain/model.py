@@ -1,16 +1,17 @@
 """The registry's entities as read: what the library returns and the API sends.
 
 Server-owned fields (ids, status, version, timestamps, who recorded) live only
-here; the write commands in `planregistry.domain.commands` never carry them.
+here; the write commands in `planregistry_domain.commands` never carry them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Generic, TypeVar
 
 from msgspec import UNSET, Struct, UnsetType, field
 
-from planregistry.domain.vocabulary import (
+from planregistry_domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
     EnvironmentActivity,
@@ -18,6 +19,8 @@ from planregistry.domain.vocabulary import (
     OrganizationKind,
     RevisionStatus,
 )
+
+T = TypeVar("T")
 
 
 class Municipality(Struct, kw_only=True):
@@ -182,3 +185,13 @@ class Review(Struct, kw_only=True):
     findings: list[CompletenessFinding] = field(default_factory=list)
     reviewer: str
     created_at: dt.datetime
+
+
+class Written(Struct, Generic[T], kw_only=True):
+    """A part of a revision as a write stored it (a section, the situation picture, a
+    decision) and the revision's version after the write: the `expected_version` (the
+    ETag) its next write needs."""
+
+    revision_id: int
+    revision_version: int
+    value: T

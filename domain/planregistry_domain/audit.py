@@ -7,7 +7,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from planregistry.domain.vocabulary import Role
+from planregistry_domain.vocabulary import Role
 
 
 class AuditEntry(Struct, kw_only=True):

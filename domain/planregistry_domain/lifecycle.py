@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from msgspec import Struct
 
-from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
-from planregistry.errors import IllegalTransition, ReadOnly, ValidationError
+from planregistry_domain.errors import IllegalTransition, ReadOnly, ValidationError
+from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
 B = DecisionBody
 O = DecisionOutcome  # noqa: E741
@@ -35,7 +35,6 @@ TRANSITIONS: dict[tuple[RevisionStatus, DecisionBody, DecisionOutcome], Revision
 }
 
 OPEN_STATUSES = frozenset({S.DRAFT, S.AWAITING_BOARD})
-FINAL_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.SUPERSEDED})
 
 
 def allowed_decisions(status: RevisionStatus) -> list[tuple[DecisionBody, DecisionOutcome]]:

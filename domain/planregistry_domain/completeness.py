@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from planregistry.domain.model import (
+from planregistry_domain.model import (
     Activity,
     CompletenessFinding,
     Revision,
     SituationPicture,
     SurveyAnswer,
 )
-from planregistry.domain.programme import Programme
+from planregistry_domain.programme import Programme
 
 MISSING_SECTION = "missing_section"
 EMPTY_SECTION = "empty_section"

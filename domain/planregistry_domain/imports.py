@@ -1,5 +1,7 @@
 """An import proposal: what a document would become, for a person to review first.
 
+The wire type of `planregistry.importing`, here so that the client can decode it.
+
 Its apply part is the library's own write commands (`CreateRevision`, `UpdateRevision`,
 `PutSection`, `PutSituation`, `CreateActivity`), so applying it runs the same `Registry`
 use cases as any draft edited by hand. Beside them: where each part came from, the
@@ -14,8 +16,26 @@ from enum import StrEnum
 
 from msgspec import Struct, field
 
-from planregistry.domain.commands import CreateActivity, PutSection, PutSituation
-from planregistry.importing.document import Location, Restoration, SourceFormat
+from planregistry_domain.commands import CreateActivity, PutSection, PutSituation
+
+
+class SourceFormat(StrEnum):
+    DOCX = "docx"
+    PDF = "pdf"
+    OCR_TEXT = "ocr_text"
+
+
+class Location(Struct, frozen=True, kw_only=True):
+    page: int | None = None
+    line: int | None = None
+
+
+class Restoration(Struct, frozen=True, kw_only=True):
+    """A passage whose Swedish letters were restored, with the text as it was read."""
+
+    location: Location
+    original: str
+    restored: str
 
 
 class FindingCode(StrEnum):

@@ -23,10 +23,10 @@ from enum import StrEnum
 
 from msgspec import Struct, field
 
-from planregistry.domain.constraints import Period, Slug, Year
-from planregistry.domain.deadlines import InForceRevision, OpenRevision
-from planregistry.domain.programme import RevisionCycle, SurveyQuestion, Term
-from planregistry.domain.vocabulary import (
+from planregistry_domain.constraints import Period, Slug, Year
+from planregistry_domain.deadlines import InForceRevision, OpenRevision
+from planregistry_domain.programme import RevisionCycle, SurveyQuestion, Term
+from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
@@ -237,7 +237,7 @@ def cycle_deadline(
     """The status board of one cycle year: due that year's date, overdue while unapproved.
 
     (Without a cycle year the board asks when each plan is next due: that rule is
-    `planregistry.domain.deadlines.plan_deadline`.)
+    `planregistry_domain.deadlines.plan_deadline`.)
     """
     next_due = cycle.due_date(cycle_year)
     return Deadline(next_due=next_due, overdue=not approved and today > next_due)

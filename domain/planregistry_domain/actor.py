@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from msgspec import Struct
 
-from planregistry.domain.vocabulary import Role
+from planregistry_domain.vocabulary import Role
 
 
 class Actor(Struct, frozen=True, kw_only=True):

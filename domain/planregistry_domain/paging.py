@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 from msgspec import Struct, field
 
-from planregistry.errors import FieldError, ValidationError
+from planregistry_domain.errors import FieldError, ValidationError
 
 T = TypeVar("T")
 

@@ -17,10 +17,10 @@ from typing import overload
 
 from msgspec import structs
 
-from planregistry.domain.actor import Actor
-from planregistry.domain.diff import SituationDiff
-from planregistry.domain.model import Organization, Revision, SituationPicture
-from planregistry.domain.policy import Scope, sees_confidential_situation, sees_personal_data
+from planregistry_domain.actor import Actor
+from planregistry_domain.diff import SituationDiff
+from planregistry_domain.model import Organization, Revision, SituationPicture
+from planregistry_domain.policy import Scope, sees_confidential_situation, sees_personal_data
 
 
 def shown_organization(actor: Actor, organization: Organization) -> Organization:

@@ -24,10 +24,10 @@ from collections.abc import Iterable
 
 from msgspec import Struct
 
-from planregistry.domain.lifecycle import OPEN_STATUSES
-from planregistry.domain.model import Revision
-from planregistry.domain.programme import RevisionCycle
-from planregistry.domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
+from planregistry_domain.lifecycle import OPEN_STATUSES
+from planregistry_domain.model import Revision
+from planregistry_domain.programme import RevisionCycle
+from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
 BOARD_APPROVALS = frozenset({DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_CONDITIONS})
 
