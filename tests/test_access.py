@@ -127,12 +127,52 @@ def _import(world: World, place: Place) -> Prepared:
     return lambda actor: world.registry.import_json(document, actor=actor)  # not empty: Conflict
 
 
+PLAN_TEXT = "Inledning\n\nPlanen gäller 2026.\n".encode()
+
+
+def _stored_import(world: World, place: Place) -> int:
+    text = PLAN_TEXT + f"{place.organization} {world.registry.now().isoformat()}\n".encode()
+    plan_import, _ = world.registry.create_plan_import(place.organization, text, "plan.txt")
+    return plan_import.id
+
+
+def _new_import(world: World, place: Place) -> Prepared:
+    # A document not uploaded before (the same one again is found, not written).
+    text = PLAN_TEXT + f"{world.registry.now().isoformat()}\n".encode()
+    return lambda actor: world.registry.create_plan_import(
+        place.organization, text, "plan.txt", actor=actor
+    )[0]
+
+
+def _get_import(world: World, place: Place) -> Prepared:
+    import_id = _stored_import(world, place)
+    return lambda actor: world.registry.get_plan_import(import_id, actor=actor)
+
+
+def _apply_import(world: World, place: Place) -> Prepared:
+    import_id = _stored_import(world, place)  # the plan has an open draft: Conflict when let in
+    return lambda actor: world.registry.apply_plan_import(import_id, cycle_year=2026, actor=actor)
+
+
 SECTION = {"heading": "Samverkan", "body": "Med polisen."}
 COMMITTEE = {"body": "committee", "outcome": "approved", "decided_on": "2026-11-01"}
 WITHDRAWAL = {"body": "committee", "outcome": "withdrawn", "decided_on": "2026-11-01"}
 
 # method → (action, where the target lives, whether it writes, how to call it)
 EXERCISES: dict[str, Exercise] = {
+    # Importing a plan document.
+    "propose_plan_import": Exercise(
+        A.EDIT_DRAFT,
+        ORGANIZATION_PLANS,
+        False,
+        _call("propose_plan_import", "place.organization", PLAN_TEXT, "plan.txt"),
+    ),
+    "create_plan_import": Exercise(A.EDIT_DRAFT, ORGANIZATION_PLANS, True, _new_import),
+    "list_plan_imports": Exercise(
+        A.READ_PLAN, ORGANIZATION_PLANS, False, _call("list_plan_imports", "place.organization")
+    ),
+    "get_plan_import": Exercise(A.READ_PLAN, OBJECT, False, _get_import),
+    "apply_plan_import": Exercise(A.EDIT_DRAFT, OBJECT, True, _apply_import),
     # Reading a plan and its parts.
     "get_plan": Exercise(A.READ_PLAN, OBJECT, False, _call("get_plan", "place.plan")),
     "list_plans": Exercise(

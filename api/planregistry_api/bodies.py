@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException
 
 from planregistry_domain.errors import FieldError, ValidationError
@@ -20,8 +21,8 @@ from planregistry_domain.validation import coerce
 
 async def check_body_strictly(request: Request[Any, Any, Any]) -> None:
     data_field = request.route_handler.parsed_data_field
-    if data_field is None:
-        return
+    if data_field is None or _is_form(data_field.kwarg_definition):
+        return  # an upload form (plan imports) is not JSON
     body = await request.body()  # Enforces request_max_body_size (413).
     try:
         raw = msgspec.json.decode(body)
@@ -32,6 +33,10 @@ async def check_body_strictly(request: Request[Any, Any, Any]) -> None:
     nul = [FieldError(path=p, message="Text may not contain U+0000") for p in _nul_paths(raw)]
     if nul:
         raise ValidationError("Texten innehåller ett NUL-tecken (U+0000).", nul)
+
+
+def _is_form(definition: object) -> bool:
+    return getattr(definition, "media_type", None) is RequestEncodingType.MULTI_PART
 
 
 def _nul_paths(value: Any, path: str = "$") -> Iterator[str]:

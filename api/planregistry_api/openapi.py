@@ -63,6 +63,11 @@ TAGS = [
     Tag(name="reviews", description="Central review (granskning) and completeness."),
     Tag(name="audit", description="The audit trail of every write (central role)."),
     Tag(name="api-keys", description="API keys for city systems (central role)."),
+    Tag(
+        name="plan-imports",
+        description="Existing plans brought in from Word, PDF or OCR text: a proposal to "
+        "review, then applied as a draft revision.",
+    ),
 ]
 
 DESCRIPTION = """\

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from planregistry.importing.command import import_plan
 from planregistry.settings import DATABASE_URL_ENV, database_url_from_env
 from planregistry_domain.errors import PlanRegistryError
 
@@ -520,14 +521,25 @@ def bench_data(ctx: click.Context, orgs: int, seed: int) -> None:
     )
 
 
+main.add_command(import_plan)
+
 # What the `server` extra brings; the library and the client install without them.
 _SERVER_PACKAGES = frozenset({"litestar", "granian", "jwt", "cryptography"})
+# What the `import` extra brings (planregistry.importing's readers).
+_IMPORT_PACKAGES = frozenset({"docx", "pdfplumber", "pdfminer", "wordfreq"})
 
 
 def run() -> None:
     try:
         main(standalone_mode=True)
     except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] in _IMPORT_PACKAGES:
+            click.echo(
+                f"Fel: importen behöver läsarna, som inte är installerade (saknar {exc.name}). "
+                "Installera dem med: pip install 'planregistry[import]'",
+                err=True,
+            )
+            sys.exit(1)
         if (exc.name or "").split(".")[0] not in _SERVER_PACKAGES:
             raise
         click.echo(

@@ -19,12 +19,14 @@ from planregistry.usecases.comparisons import ComparisonUseCases
 from planregistry.usecases.content import ContentUseCases
 from planregistry.usecases.decisions import DecisionUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
+from planregistry.usecases.imports import ImportUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
 from planregistry.usecases.reviews import ReviewUseCases
 from planregistry.usecases.web_sessions import WebSessionUseCases
 
 
 class Registry(
+    ImportUseCases,
     CatalogueUseCases,
     OrganizationUseCases,
     ContentUseCases,

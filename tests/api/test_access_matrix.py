@@ -173,6 +173,7 @@ class Call:
     url: str
     json: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes, str]] | None = None
 
 
 # Where the target of a call lives, for the policy: the object's organisation, only its
@@ -214,6 +215,22 @@ def _new_organization(world: World, place: Place) -> Call:
         "municipality": place.municipality,
     }
     return Call(f"{V1}/organizations", body)
+
+
+PLAN_TEXT = b"Inledning\n\nPlanen g\xc3\xa4ller 2026.\n"
+
+
+def _upload(world: World, place: Place) -> Call:
+    return Call(
+        f"{V1}/organizations/{place.organization}/plan-imports",
+        files={"file": ("plan.txt", PLAN_TEXT, "text/plain")},
+    )
+
+
+def _stored_import(world: World, place: Place) -> int:
+    text = PLAN_TEXT + f"Version {next(world.serial)}.\n".encode()
+    plan_import, _ = world.registry.create_plan_import(place.organization, text, "plan.txt")
+    return plan_import.id
 
 
 def _comparison(view: str) -> tuple[str, Exercise]:
@@ -359,6 +376,22 @@ EXERCISES: dict[tuple[str, str, Action], tuple[str, Exercise]] = {
         OBJECT,
         lambda w, p: Call(f"{V1}/revisions/{p.draft}/diff?against={p.approved}"),
     ),
+    ("POST", "/api/v1/organizations/{org_id:str}/plan-imports", A.EDIT_DRAFT): (
+        ORGANIZATION_PLANS,
+        _upload,
+    ),
+    ("GET", "/api/v1/organizations/{org_id:str}/plan-imports", A.READ_PLAN): (
+        ORGANIZATION_PLANS,
+        lambda w, p: Call(f"{V1}/organizations/{p.organization}/plan-imports"),
+    ),
+    ("GET", "/api/v1/plan-imports/{import_id:int}", A.READ_PLAN): (
+        OBJECT,
+        lambda w, p: Call(f"{V1}/plan-imports/{_stored_import(w, p)}"),
+    ),
+    ("POST", "/api/v1/plan-imports/{import_id:int}/apply", A.EDIT_DRAFT): (
+        OBJECT,
+        lambda w, p: Call(f"{V1}/plan-imports/{_stored_import(w, p)}/apply?cycle_year=2026"),
+    ),
     ("GET", "/api/v1/audit", A.READ_AUDIT): (CALLER, lambda w, p: Call(f"{V1}/audit")),
     ("GET", "/api/v1/api-keys", A.MANAGE_API_KEYS): (CALLER, lambda w, p: Call(f"{V1}/api-keys")),
     ("POST", "/api/v1/api-keys", A.MANAGE_API_KEYS): (
@@ -476,6 +509,7 @@ def test_route_enforces_the_policy(
                     method,
                     call.url,
                     json=call.json,
+                    files=call.files,
                     headers={**call.headers, **HEADERS[role]},
                 )
                 status = response.status_code

@@ -59,6 +59,10 @@ OPERATIONS = {
     "listApiKeys": "list_api_keys",
     "createApiKey": "create_api_key",
     "revokeApiKey": "revoke_api_key",
+    "createPlanImport": "create_plan_import",
+    "listPlanImports": "list_plan_imports",
+    "getPlanImport": "get_plan_import",
+    "applyPlanImport": "apply_plan_import",
 }
 
 

@@ -12,6 +12,7 @@ from planregistry_api.controllers.decisions import DecisionController
 from planregistry_api.controllers.follow_ups import FollowUpController
 from planregistry_api.controllers.health import HealthController
 from planregistry_api.controllers.organizations import OrganizationController
+from planregistry_api.controllers.plan_imports import PlanImportController
 from planregistry_api.controllers.plans import PlanController
 from planregistry_api.controllers.programmes import ProgrammeController
 from planregistry_api.controllers.reviews import ReviewController
@@ -30,4 +31,5 @@ CONTROLLERS: list[type[Controller]] = [
     ReviewController,
     AuditController,
     ApiKeyController,
+    PlanImportController,
 ]

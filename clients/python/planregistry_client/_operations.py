@@ -55,6 +55,7 @@ from planregistry_domain import (
     OrganizationKind,
     PartnerMatrix,
     Plan,
+    PlanImport,
     Programme,
     PutSection,
     PutSituation,
@@ -803,6 +804,65 @@ class Operations:
     def revoke_api_key(self, key_id: str) -> Call[None]:
         """Revoke an API key at once (revoking a revoked key changes nothing)."""
         return self._session.send("DELETE", f"{API_PREFIX}/api-keys/{segment(key_id)}", None)
+
+    @operation
+    def create_plan_import(
+        self,
+        org_id: str,
+        content: bytes,
+        filename: str,
+        *,
+        cycle_year: int | None = None,
+        programme_id: str | None = None,
+    ) -> Call[tuple[PlanImport, bool]]:
+        """Upload a plan document (.docx, PDF with text, OCR text) and get its proposal,
+        and whether it is new: the same document again gives the stored import back
+        (`False`), as `Registry.create_plan_import` does."""
+        form = {
+            name: str(value)
+            for name, value in (("cycle_year", cycle_year), ("programme_id", programme_id))
+            if value is not None
+        }
+        request = httpx.Request(
+            "POST", "http://upload", files={"file": (filename, content)}, data=form
+        )
+        return Call(
+            method="POST",
+            path=f"{organization_path(org_id)}/plan-imports",
+            read=lambda response: (
+                decode(response.content, PlanImport),
+                response.status_code == 201,
+            ),
+            content=request.read(),
+            headers={"Content-Type": request.headers["content-type"]},
+        )
+
+    @operation
+    def list_plan_imports(self, org_id: str) -> Call[list[PlanImport]]:
+        """The organisation's plan imports, newest first."""
+        return self._items(f"{organization_path(org_id)}/plan-imports", PlanImport)
+
+    @operation
+    def get_plan_import(self, import_id: int) -> Call[PlanImport]:
+        """A plan import with its proposal."""
+        return self._session.get(f"{API_PREFIX}/plan-imports/{int(import_id)}", PlanImport)
+
+    @operation
+    def apply_plan_import(self, import_id: int, *, cycle_year: int | None = None) -> Call[Revision]:
+        """Apply a plan import as a new draft revision (its ETag is remembered)."""
+        session = self._session
+        call = session.send(
+            "POST",
+            f"{API_PREFIX}/plan-imports/{int(import_id)}/apply",
+            Revision,
+            learn=session.learn_revision,
+        )
+        return Call(
+            method=call.method,
+            path=call.path,
+            read=call.read,
+            params=query(cycle_year=cycle_year),
+        )
 
     def _items(self, path: str, item: type[T]) -> Call[list[T]]:
         """A collection the API answers in one page (reviews, API keys), as a list."""

@@ -362,3 +362,28 @@ class WebSessionRow(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     ended_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class PlanImportRow(Base):
+    """An uploaded plan document's proposal (`planregistry.importing`), until and after it
+    is applied. The file itself is not kept: its SHA-256 recognises a second upload."""
+
+    __tablename__ = "plan_imports"
+    __table_args__ = (UniqueConstraint("organization_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(300))
+    format: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    created_by: Mapped[str] = mapped_column(String(300))
+    applied_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", ondelete="SET NULL")
+    )
+    applied_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    applied_by: Mapped[str | None] = mapped_column(String(300))

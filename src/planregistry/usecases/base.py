@@ -40,6 +40,11 @@ def check_version(entity: str, key: object, expected: int | None, current: int) 
         raise StaleVersion(entity, key, expected, current)
 
 
+# The transaction of `RegistryBase._all_or_nothing` in progress, if any, and its registry.
+_unit_of_work: ContextVar[tuple[RegistryBase, Session] | None] = ContextVar(
+    "planregistry_unit_of_work", default=None
+)
+
 # The HTTP layer sets this per request, so audit entries can be traced to their request.
 _request_id: ContextVar[str | None] = ContextVar("planregistry_request_id", default=None)
 
@@ -81,7 +86,13 @@ class RegistryBase:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
+        outer = _unit_of_work.get()
         try:
+            if outer is not None and outer[0] is self:
+                # Inside `_all_or_nothing`: one more step of its transaction.
+                yield outer[1]
+                outer[1].flush()
+                return
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
         except IntegrityError as exc:
@@ -89,6 +100,18 @@ class RegistryBase:
                 "Uppgifterna krockar med det som redan finns "
                 "(en dubblett eller en saknad referens)."
             ) from exc
+
+    @contextmanager
+    def _all_or_nothing(self) -> Iterator[Session]:
+        """Run several write use cases as one transaction: each still checks the policy,
+        validates and audits as it does alone, but nothing commits unless all succeed
+        (an imported plan is applied whole or not at all)."""
+        with self._write() as session:
+            token = _unit_of_work.set((self, session))
+            try:
+                yield session
+            finally:
+                _unit_of_work.reset(token)
 
     @staticmethod
     def _authorize(
@@ -125,8 +148,9 @@ class RegistryBase:
         refused write (validation, not found, forbidden, stale version, illegal
         transition) leaves none. `entity` names the changed object's kind as the HTTP
         API does (`organization`, `plan`, `revision`, `activity`, `follow_up`, `review`,
-        `api_key`, `programme`, `municipality`, `registry`), `action` the verb (`create`,
-        `update`, `delete`, `decide`, `put_section`…), `change` what was applied (see
+        `api_key`, `programme`, `municipality`, `registry`, `plan_import`), `action` the
+        verb (`create`, `update`, `delete`, `decide`, `put_section`, `import`…), `change`
+        what was applied (see
         `audit_change`); `scope` files the entry under its municipality and organisation.
         """
         session.add(
