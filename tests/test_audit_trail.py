@@ -35,6 +35,7 @@ from planregistry_domain.errors import (
     ValidationError,
 )
 from tests.conftest import PostgresServer
+from tests.importing import documents
 from tests.world import (
     ACTIVITY,
     CENTRAL,
@@ -360,11 +361,13 @@ def test_a_restore_is_exact_trail_and_keys_included(world: World, empty_registry
         {"name": "Gamla systemet", "role": "reader", "municipality": "stockholm"}
     )
     source.revoke_api_key(revoked.key.id)
+    plan_document = documents.committee_plan_docx()
+    plan_import, _ = source.create_plan_import(OWN_ORG, plan_document, "plan.docx")
     trail = whole_trail(source)
     assert len(trail) > 10
     document = source.export_json()
     decoded = msgspec.json.decode(document)
-    assert {"audit", "api_keys"} <= set(decoded)
+    assert {"audit", "api_keys", "plan_imports"} <= set(decoded)
     assert [k["id"] for k in decoded["api_keys"]] == sorted([issued.key.id, revoked.key.id])
     assert issued.token not in document.decode()  # the hash, never the secret
     target.import_json(document)
@@ -382,6 +385,10 @@ def test_a_restore_is_exact_trail_and_keys_included(world: World, empty_registry
     with pytest.raises(Conflict):
         target.import_json(document)
     assert snapshot(target) == before
+    # The stored plan import came along and still recognises its document.
+    assert target.get_plan_import(plan_import.id) == plan_import
+    _, created = target.create_plan_import(OWN_ORG, plan_document, "igen.docx")
+    assert not created
 
 
 def test_a_document_without_trail_restores_with_one_summary_entry(

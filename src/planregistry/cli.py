@@ -469,9 +469,11 @@ def export_command(ctx: click.Context, output: Path | None) -> None:
     """Write the whole registry as one JSON document: the backup.
 
     It holds every municipality, programme, organisation, plan, revision (sections,
-    situation picture, activities, decisions), follow-up and review, the API keys (as
-    the SHA-256 hashes of their secrets, never the secrets) and the whole audit trail,
-    ids, versions and timestamps included. `planregistry import` restores it into an
+    situation picture, activities, decisions), follow-up and review, the stored plan
+    imports (their proposals; the uploaded files are never kept), the API keys (as the
+    SHA-256 hashes of their secrets, never the secrets) and the whole audit trail, ids,
+    versions and timestamps included. Browser sessions and sign-in links are left out:
+    after a restore everyone signs in again. `planregistry import` restores it into an
     empty database; exporting again gives the same document. It contains personal data
     and confidential situation pictures: keep it as safe as the database.
     """

@@ -11,12 +11,14 @@ import into an empty database only appends), and the API keys by their hashes, s
 issued before the backup keep working after the restore. Restoring a trail writes no
 entry of its own: the restored trail equals the original. A document of format
 version 1 (no trail, no keys) still imports, and then the import writes one summary
-entry (entity `registry`, action `import`, counts of what it restored).
+entry (entity `registry`, action `import`, counts of what it restored). Version 3 added
+the stored plan imports. Browser sessions and sign-in links are not part of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 from msgspec import Struct
@@ -35,6 +37,7 @@ from planregistry.storage.tables import (
     FollowUpRow,
     MunicipalityRow,
     OrganizationRow,
+    PlanImportRow,
     PlanRow,
     ProgrammeRow,
     ReviewRow,
@@ -52,9 +55,9 @@ from planregistry_domain.validation import coerce, validation_error
 from planregistry_domain.vocabulary import Role
 
 FORMAT = "planregistry-export"
-FORMAT_VERSION = 2
-# Version 1 had no audit trail and no API keys; such documents still import.
-READABLE_VERSIONS = (1, FORMAT_VERSION)
+FORMAT_VERSION = 3
+# Version 1 had no audit trail and no API keys, version 2 no plan imports; both still import.
+READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
 
 
 class PlanRecord(Struct, kw_only=True):
@@ -79,6 +82,23 @@ class ApiKeyRecord(Struct, kw_only=True):
     revoked_at: dt.datetime | None = None
 
 
+class PlanImportRecord(Struct, kw_only=True):
+    """An uploaded plan document's proposal as stored (the file itself is never kept)."""
+
+    id: int
+    organization_id: str
+    sha256: str
+    filename: str
+    format: str
+    size: int
+    proposal: dict[str, Any]
+    created_at: dt.datetime
+    created_by: str
+    applied_revision_id: int | None = None
+    applied_at: dt.datetime | None = None
+    applied_by: str | None = None
+
+
 class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
@@ -89,12 +109,14 @@ class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     revisions: list[Revision]
     follow_ups: list[FollowUp]
     reviews: list[Review]
+    plan_imports: list[PlanImportRecord] = []
     api_keys: list[ApiKeyRecord] = []
     audit: list[AuditEntry] = []
 
 
 _PLAN = RowMap(PlanRecord, PlanRow)
 _API_KEY = RowMap(ApiKeyRecord, ApiKeyRow, renamed=API_KEY_COLUMNS)
+_PLAN_IMPORT = RowMap(PlanImportRecord, PlanImportRow)
 
 # Tables with integer keys whose PostgreSQL sequences must follow imported ids.
 _SEQUENCED = (
@@ -105,6 +127,7 @@ _SEQUENCED = (
     FollowUpRow,
     DecisionRow,
     ReviewRow,
+    PlanImportRow,
     AuditRow,
 )
 
@@ -146,6 +169,10 @@ class BackupUseCases(RegistryBase):
                 reviews=[
                     reviews.review(r)
                     for r in session.scalars(select(ReviewRow).order_by(ReviewRow.id))
+                ],
+                plan_imports=[
+                    _PLAN_IMPORT.read(r)
+                    for r in session.scalars(select(PlanImportRow).order_by(PlanImportRow.id))
                 ],
                 api_keys=[
                     _API_KEY.read(r)
@@ -243,5 +270,6 @@ def _insert(session: Session, doc: RegistryDocument) -> None:
     session.add_all(follow_ups.new_row(f) for f in doc.follow_ups)
     session.flush()
     session.add_all(reviews.new_row(r) for r in doc.reviews)
+    session.add_all(_PLAN_IMPORT.new_row(i) for i in doc.plan_imports)
     session.add_all(_API_KEY.new_row(k) for k in doc.api_keys)
     session.add_all(AUDIT_ENTRY.new_row(e) for e in doc.audit)
