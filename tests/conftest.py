@@ -60,13 +60,21 @@ settings.load_profile("dev")
 # Tests that share a session-scoped server run in one test process, so that only one
 # process starts the servers (tests/client/conftest.py).
 SHARED_SERVER_TESTS = "tests/client/"
+# The browser tests serve a site per module (tests/web/conftest.py): a module's tests run
+# in one process, so that its site (and identity provider) starts once, not once per process.
+SITE_PER_MODULE_TESTS = "tests/web/"
 
 
 class Scheduling(LoadScopeScheduling):
-    """Each test is a unit of work of its own, except the client tests: one unit."""
+    """Each test is a unit of work of its own, except the client tests (one unit) and the
+    browser tests (a unit per module)."""
 
     def _split_scope(self, nodeid: str) -> str:
-        return SHARED_SERVER_TESTS if nodeid.startswith(SHARED_SERVER_TESTS) else nodeid
+        if nodeid.startswith(SHARED_SERVER_TESTS):
+            return SHARED_SERVER_TESTS
+        if nodeid.startswith(SITE_PER_MODULE_TESTS):
+            return nodeid.split("::", 1)[0]
+        return nodeid
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Scheduling | None:

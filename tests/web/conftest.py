@@ -81,7 +81,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             yield Site(base, registry)
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: while Playwright's sync API is open, its event loop runs in this thread,
+# and any other test here that calls asyncio.run() would fail; a module's tests are done
+# before another module's start.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} saknas.")
