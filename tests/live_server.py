@@ -27,10 +27,15 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    database_url: str, *args: str, env: dict[str, str] | None = None, log: Path | None = None
+    database_url: str,
+    *args: str,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    port: int | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
     """Run `planregistry serve` until the block ends; yields its base URL once it answers."""
-    port = free_port()
+    port = port or free_port()
     environment = {
         **os.environ,
         "PLANREGISTRY_DATABASE_URL": database_url,
@@ -41,6 +46,7 @@ def serving(
     process = subprocess.Popen(
         [str(PLANREGISTRY), "serve", "--port", str(port), *args],
         env=environment,
+        cwd=cwd,
         stdout=output,
         stderr=subprocess.STDOUT,
     )
@@ -49,7 +55,8 @@ def serving(
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"planregistry serve ended with {process.returncode}")
+                said = f":\n{log.read_text()}" if log is not None else ""
+                raise RuntimeError(f"planregistry serve ended with {process.returncode}{said}")
             try:
                 if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
                     break

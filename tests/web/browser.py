@@ -8,19 +8,14 @@ a district, one-time sign-in links).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from planregistry import Actor, Registry, Role
+from tests.live_server import free_port as free_port
+from tests.live_server import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_VERSION = "4.11.0"
@@ -28,12 +23,6 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 # WCAG 2.1 A and AA: what Swedish public-sector law requires.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SECRET = "planregistry-browser-tests-" + "s" * 32
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -44,47 +33,16 @@ def served(
     port: int | None = None,
     env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """`planregistry serve` on a free loopback port; yields its base URL."""
-    port = port or free_port()
-    env = {
-        **os.environ,
-        "PLANREGISTRY_DATABASE_URL": database_url,
-        "PLANREGISTRY_JWT_SECRET": SECRET,
-        **(env or {}),
-    }
-    log = (workdir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "planregistry"), "serve", "--port", str(port)],
+    """`planregistry serve` on a free loopback port, run in `workdir` and logging to
+    `workdir/server.log`; yields its base URL."""
+    with serving(
+        database_url,
+        env={"PLANREGISTRY_JWT_SECRET": SECRET, **(env or {})},
+        log=workdir / "server.log",
+        port=port,
         cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"Servern startade inte:\n{(workdir / 'server.log').read_text()}"
-                )
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("Servern svarade inte inom 60 sekunder.")
-            time.sleep(0.2)
+    ) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def person(role: str, organization: str | None = None) -> Actor:
