@@ -288,6 +288,23 @@ def test_every_other_page_type_passes_axe(page, site: Site) -> None:
         assert_accessible(page)
 
 
+def test_every_page_type_passes_axe_in_a_narrow_window(page, site: Site) -> None:
+    """On a phone-wide screen the wide tables scroll: their regions must take focus."""
+    (plan,) = site.registry.list_plans("hasselby-vallingby")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, site.base, site.registry, "central")
+    for path in [
+        "/",
+        "/organisationer/hasselby-vallingby",
+        f"/revisioner/{plan.revisions[-1].id}",
+        "/jamforelser/partner",
+        "/logg",
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+
+
 def test_pages_carry_a_strict_content_security_policy(page, site: Site) -> None:
     answer = page.request.get("/inloggning")
     policy = answer.headers["content-security-policy"]
