@@ -24,6 +24,8 @@ from planregistry_api.access import PUBLIC
 from planregistry_api.web.audit import AuditController
 from planregistry_api.web.board import BoardController
 from planregistry_api.web.comparisons import ComparisonPagesController
+from planregistry_api.web.cycle import CycleController
+from planregistry_api.web.followup import FollowUpController
 from planregistry_api.web.oidc import OIDC_STATE_KEY, OidcClient, OidcController, OidcSettings
 from planregistry_api.web.organisations import OrganisationController
 from planregistry_api.web.pages import EXCEPTION_HANDLERS, STATIC, STATIC_PATH, template_config
@@ -53,6 +55,8 @@ def web_router() -> _Router:
             BoardController,
             OrganisationController,
             RevisionController,
+            CycleController,
+            FollowUpController,
             AuditController,
             ComparisonPagesController,
             SignInController,

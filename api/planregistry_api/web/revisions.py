@@ -24,6 +24,7 @@ from planregistry import Registry
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
+from planregistry_api.web.chain import revision_chain
 from planregistry_api.web.pages import QueryId, page
 from planregistry_api.web.session import session_of
 from planregistry_domain.actor import Actor
@@ -56,6 +57,8 @@ DECISION_FIELDS = {
 NOTICES = {
     "beslut": "Kommunstyrelsens beslut är registrerat.",
     "granskning": "Granskningen är sparad.",
+    "namndbeslut": "Nämndens beslut är registrerat.",
+    "ny-version": "Nästa års revision är startad som ett utkast, med innehållet från den godkända.",
 }
 
 
@@ -172,6 +175,7 @@ def revision_page(
         stale=stale,
         notice=notice,
         seen_decisions=len(revision.decisions),
+        chain=revision_chain(revision, plan, reviews, actor, scope),
     )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planregistry.storage import follow_ups
@@ -23,10 +23,10 @@ from planregistry.storage.tables import (
     PlanRow,
     RevisionRow,
 )
-from planregistry.usecases.base import RegistryBase, audit_change
+from planregistry.usecases.base import RegistryBase, audit_change, check_version
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import ReportFollowUp
-from planregistry_domain.errors import IllegalTransition, NotFound
+from planregistry_domain.errors import IllegalTransition, NotFound, ValidationError
 from planregistry_domain.model import FollowUp
 from planregistry_domain.paging import Page, utc_instant
 from planregistry_domain.policy import Action, Scope
@@ -109,6 +109,87 @@ class FollowUpUseCases(RegistryBase):
             return Page(
                 items=[follow_ups.follow_up(r, activity.key) for r in rows], next_cursor=next_cursor
             )
+
+    def report_period(
+        self,
+        revision_id: int,
+        period: str,
+        reports: Mapping[int, Mapping[str, Any]],
+        *,
+        expected_version: int | None = None,
+        actor: Actor = SYSTEM,
+    ) -> list[FollowUp]:
+        """Report one period for several activities of a revision at once: every report
+        is stored, or none.
+
+        `reports` maps an activity id of the revision to its `status` and `comment`.
+        `expected_version` is the period's version as the caller saw it
+        (`period_version`): a report someone else made for the period since is refused
+        with `StaleVersion`, so no one overwrites another's report unseen.
+        """
+        with self._all_or_nothing() as session:
+            self._revision_scope(session, revision_id, actor)
+            activity_ids = set(
+                session.scalars(
+                    select(ActivityRow.id).where(ActivityRow.revision_id == revision_id)
+                )
+            )
+            strangers = sorted(set(reports) - activity_ids)
+            if strangers:
+                raise ValidationError(
+                    f"Aktiviteterna {strangers} hör inte till revisionen {revision_id}."
+                )
+            current = self._period_version(session, revision_id, period)
+            check_version(
+                f"Uppföljningen {period} av revisionen", revision_id, expected_version, current
+            )
+            return [
+                self.report_follow_up(activity_id, {"period": period, **dict(report)}, actor=actor)
+                for activity_id, report in reports.items()
+            ]
+
+    def period_version(self, revision_id: int, period: str, *, actor: Actor = SYSTEM) -> int:
+        """The version of a revision's follow-up for one period: the id of its newest
+        report (0 before any). Reports are only ever added, so it grows with each one."""
+        with self._read() as session:
+            self._revision_scope(session, revision_id, actor, action=Action.READ_PLAN)
+            return self._period_version(session, revision_id, period)
+
+    @staticmethod
+    def _period_version(session: Session, revision_id: int, period: str) -> int:
+        newest = session.scalar(
+            select(func.max(FollowUpRow.id))
+            .join(ActivityRow, ActivityRow.id == FollowUpRow.activity_id)
+            .where(ActivityRow.revision_id == revision_id, FollowUpRow.period == period)
+        )
+        return newest or 0
+
+    def _revision_scope(
+        self,
+        session: Session,
+        revision_id: int,
+        actor: Actor,
+        *,
+        action: Action = Action.REPORT_FOLLOW_UP,
+    ) -> Scope:
+        """Where the revision lives, checked against the policy; for a report the
+        revision row stays locked until the transaction ends (as `report_follow_up`)."""
+        stmt = (
+            select(PlanRow.organization_id, OrganizationRow.municipality_id)
+            .select_from(RevisionRow)
+            .join(PlanRow, PlanRow.id == RevisionRow.plan_id)
+            .join(OrganizationRow, OrganizationRow.id == PlanRow.organization_id)
+            .where(RevisionRow.id == revision_id)
+        )
+        if action is Action.REPORT_FOLLOW_UP:
+            stmt = stmt.with_for_update(of=RevisionRow)
+        found = session.execute(stmt).one_or_none()
+        if found is None:
+            raise NotFound("Revisionen", revision_id)
+        organization, municipality = found
+        scope = Scope(municipality=municipality, organization=organization)
+        self._authorize(actor, action, scope, entity="Revisionen", key=revision_id)
+        return scope
 
     def _followed_activity(
         self,
