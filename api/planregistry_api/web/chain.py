@@ -85,7 +85,7 @@ def revision_chain(
     decided = Step("namnd", "Nämndens beslut", TODO, decision=committee)
     central = Step("granskning", "Central granskning", TODO, reviews=round_reviews)
     board_step = Step("kommunstyrelsen", "Kommunstyrelsen", TODO, decision=board)
-    outcome = Step("godkand", "Godkänd", TODO, decision=board if final_approved else None)
+    outcome = Step("godkand", "Godkänd", TODO)
     if board is not None and board.outcome is DecisionOutcome.APPROVED_WITH_CONDITIONS:
         outcome.heading = "Godkänd med villkor"
 
@@ -100,8 +100,11 @@ def revision_chain(
             step.state = DONE
         if not round_reviews:
             central.note = "Ingen central granskning registrerad."
-        if status is S.SUPERSEDED:
-            outcome.note = "Ersatt av en nyare godkänd version."
+        outcome.note = (
+            "Ersatt av en nyare godkänd version."
+            if status is S.SUPERSEDED
+            else "Planen gäller tills en nyare version godkänns."
+        )
     else:  # rejected or withdrawn: the last decision says where it stopped
         last = decisions[-1] if decisions else None
         if last is not None and last.body is DecisionBody.CITY_EXECUTIVE_BOARD:

@@ -133,6 +133,7 @@ def _new_revision_page(
 
 def _decision_page(
     request: Request[Any, Any, Any],
+    registry: Registry,
     where: Placed,
     *,
     status_code: int = 200,
@@ -142,6 +143,18 @@ def _decision_page(
 ) -> Template:
     revision = where.revision
     outcomes = COMMITTEE_OUTCOMES.get(revision.status, [])
+    previous_conditions = None
+    if revision.based_on is not None and revision.status is S.DRAFT:
+        previous_conditions = next(
+            (
+                d.conditions
+                for d in reversed(
+                    registry.list_decisions(revision.based_on, actor=where.actor).items
+                )
+                if d.body is DecisionBody.CITY_EXECUTIVE_BOARD and d.conditions
+            ),
+            None,
+        )
     return page(
         request,
         "cycle/committee_decision.html",
@@ -154,6 +167,7 @@ def _decision_page(
         errors=errors or [],
         stale=stale,
         may_report=where.may(Action.REPORT_FOLLOW_UP),
+        previous_conditions=previous_conditions,
     )
 
 
@@ -246,7 +260,7 @@ class CycleController(Controller):
     ) -> Template:
         where = placed(request, registry, revision_id)
         where.require(Action.RECORD_COMMITTEE_DECISION)
-        return _decision_page(request, where)
+        return _decision_page(request, registry, where)
 
     @post(
         "/namndbeslut",
@@ -274,7 +288,9 @@ class CycleController(Controller):
             errors.append(FormError("utfall", "Välj nämndens beslut."))
         decided_on = date_field(values["beslutsdatum"], "beslutsdatum", "Beslutsdatum", errors)
         if errors:
-            return _decision_page(request, where, status_code=400, form=values, errors=errors)
+            return _decision_page(
+                request, registry, where, status_code=400, form=values, errors=errors
+            )
         command = {
             "body": DecisionBody.COMMITTEE.value,
             "outcome": values["utfall"],
@@ -290,6 +306,7 @@ class CycleController(Controller):
             seen = number(form, "beslut_sedda") or 0
             return _decision_page(
                 request,
+                registry,
                 where,
                 status_code=409,
                 form=values,
@@ -299,11 +316,22 @@ class CycleController(Controller):
                 },
             )
         except IllegalTransition as exc:
+            message = str(exc)
+            if "conditions_response" in message:
+                message = (
+                    "Nämnden kan inte godkänna versionen förrän kommunstyrelsens villkor för "
+                    "den föregående planen är besvarade i utkastet."
+                )
             return _decision_page(
-                request, where, status_code=409, form=values, errors=[FormError(None, str(exc))]
+                request,
+                registry,
+                where,
+                status_code=409,
+                form=values,
+                errors=[FormError(None, message)],
             )
         except ValidationError as exc:
             return _decision_page(
-                request, where, status_code=400, form=values, errors=_library_errors(exc)
+                request, registry, where, status_code=400, form=values, errors=_library_errors(exc)
             )
         return Redirect(f"/revisioner/{revision_id}?sparat=namndbeslut#kedja", status_code=303)
