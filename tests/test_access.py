@@ -103,6 +103,13 @@ def _board_decision(world: World, place: Place) -> Prepared:
     return lambda actor: registry.record_decision(place.draft, decision, actor=actor)
 
 
+def _report_period(world: World, place: Place) -> Prepared:
+    reports = {place.approved_activity: {"status": "ongoing"}}
+    return lambda actor: world.registry.report_period(
+        place.approved, "2026-T1", reports, actor=actor
+    )
+
+
 def _new_organization(world: World, place: Place) -> Prepared:
     body = {
         "id": f"ny-{place.organization}",
@@ -254,6 +261,10 @@ EXERCISES: dict[str, Exercise] = {
             "place.approved_activity",
             {"period": "2026-T1", "status": "ongoing"},
         ),
+    ),
+    "report_period": Exercise(A.REPORT_FOLLOW_UP, OBJECT, True, _report_period),
+    "period_version": Exercise(
+        A.READ_PLAN, OBJECT, False, _call("period_version", "place.approved", "2025-VB")
     ),
     "add_review": Exercise(
         A.REVIEW, OBJECT, True, _call("add_review", "place.draft", {"feedback": "Tydlig plan."})
