@@ -1,0 +1,126 @@
+"""The cycle's pages over HTTP on both databases, without a browser: each answer's
+status, where a save leads, and that the pages write what the library would.
+
+(The same flows in Chromium, with axe-core, are in test_cycle_browser.py.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from planregistry import Registry
+from planregistry_api import create_app
+from tests.api.support import KEYS
+from tests.web.test_page_access import sign_in
+
+HV = "hasselby-vallingby"
+
+
+@pytest.fixture
+def web(demo_registry: Registry) -> Iterator[TestClient[Litestar]]:
+    with TestClient(create_app(demo_registry, keys=KEYS), base_url="https://t.local") as client:
+        yield client
+
+
+def _approved(registry: Registry) -> int:
+    (plan,) = registry.list_plans(HV)
+    revision_id = plan.revisions[0].id
+    today = registry.today().isoformat()
+    for body in ("committee", "city_executive_board"):
+        registry.record_decision(
+            revision_id, {"body": body, "outcome": "approved", "decided_on": today}
+        )
+    return revision_id
+
+
+def _revision_count(registry: Registry) -> int:
+    (plan,) = registry.list_plans(HV)
+    return len(plan.revisions)
+
+
+@pytest.mark.parametrize("suffix", ["/uppfoljning", "/namndbeslut", "/ny-version"])
+def test_without_a_session_the_pages_send_the_person_to_sign_in(web, suffix: str) -> None:
+    answer = web.get(f"/revisioner/1{suffix}", follow_redirects=False)
+    assert answer.status_code == 303
+    assert (
+        answer.headers["location"]
+        == f"/inloggning?nasta=%2Frevisioner%2F1{suffix.replace('/', '%2F')}"
+    )
+
+
+def test_a_whole_cycle_through_the_pages(web, demo_registry: Registry) -> None:
+    approved = _approved(demo_registry)
+    token = sign_in(web, demo_registry, "coordinator", HV)
+    version = demo_registry.get_revision(approved).version
+
+    # A form without the session's token changes nothing.
+    refused = web.post(f"/revisioner/{approved}/ny-version", data={"namn": "X", "cykelar": "2018"})
+    assert refused.status_code == 403
+    assert _revision_count(demo_registry) == 1
+
+    form = {"csrf_token": token, "version": str(version), "namn": "Plan 2018", "cykelar": "2018"}
+    answer = web.post(f"/revisioner/{approved}/ny-version", data=form, follow_redirects=False)
+    assert answer.status_code == 303
+    match = re.fullmatch(r"/revisioner/(\d+)\?sparat=ny-version#kedja", answer.headers["location"])
+    assert match
+    draft = demo_registry.get_revision(int(match.group(1)))
+    assert (draft.label, draft.cycle_year, draft.based_on) == ("Plan 2018", 2018, approved)
+    assert len(draft.activities) == 14
+
+    again = web.post(f"/revisioner/{approved}/ny-version", data=form)
+    assert again.status_code == 409
+    assert "Planen har redan en pågående revision" in again.text
+
+    revision = demo_registry.get_revision(approved)
+    period = {"csrf_token": token, "period": "2017-VB", "version": "0"}
+    for activity in revision.activities:
+        period[f"p2017-VB-status-{activity.id}"] = "done"
+    answer = web.post(f"/revisioner/{approved}/uppfoljning", data=period, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"].endswith("?sparat=2017-VB#period-2017-VB")
+    stale = web.post(f"/revisioner/{approved}/uppfoljning", data=period)
+    assert stale.status_code == 409
+    assert "Någon annan har rapporterat perioden" in stale.text
+    assert all(len(demo_registry.list_follow_ups(a.id)) == 1 for a in revision.activities)
+
+    decision = {
+        "csrf_token": token,
+        "version": str(draft.version),
+        "status": "draft",
+        "beslut_sedda": "0",
+        "utfall": "approved",
+        "beslutsdatum": demo_registry.today().isoformat(),
+        "paragraf": "§ 14",
+        "diarienummer": "1.2.3-300/2018",
+    }
+    answer = web.post(f"/revisioner/{draft.id}/namndbeslut", data=decision, follow_redirects=False)
+    assert answer.status_code == 303
+    after = demo_registry.get_revision(draft.id)
+    assert after.status.value == "awaiting_board"
+    assert (after.decisions[-1].minutes_ref, after.decisions[-1].case_number) == (
+        "§ 14",
+        "1.2.3-300/2018",
+    )
+    page = web.get(f"/revisioner/{draft.id}").text
+    assert 'aria-current="step"' in page and "Nämnden: <strong>godkänd</strong>" in page
+
+
+def test_another_district_and_a_reader_are_refused(web, demo_registry: Registry) -> None:
+    approved = _approved(demo_registry)
+    token = sign_in(web, demo_registry, "coordinator", "bromma")
+    for suffix in ["", "/uppfoljning", "/namndbeslut", "/ny-version"]:
+        assert web.get(f"/revisioner/{approved}{suffix}").status_code == 404
+        if suffix:
+            answer = web.post(f"/revisioner/{approved}{suffix}", data={"csrf_token": token})
+            assert answer.status_code == 404
+    token = sign_in(web, demo_registry, "reader")
+    assert web.get(f"/revisioner/{approved}/uppfoljning").status_code == 200
+    for suffix in ["/uppfoljning", "/namndbeslut", "/ny-version"]:
+        answer = web.post(f"/revisioner/{approved}{suffix}", data={"csrf_token": token})
+        assert answer.status_code == 403
+    assert _revision_count(demo_registry) == 1
