@@ -240,13 +240,11 @@ class CycleController(Controller):
                 request, where, status_code=409, form=values, errors=[FormError(None, str(exc))]
             )
         except ValidationError as exc:
-            return _new_revision_page(
-                request,
-                where,
-                status_code=400,
-                form=values,
-                errors=[FormError("cykelar", str(exc))],
-            )
+            fields = {"label": "namn", "cycle_year": "cykelar"}
+            errors = [
+                FormError(fields.get(e.path.removeprefix("$.")), str(e.message)) for e in exc.errors
+            ] or [FormError("cykelar", str(exc))]
+            return _new_revision_page(request, where, status_code=400, form=values, errors=errors)
         return Redirect(f"/revisioner/{created.id}?sparat=ny-version#kedja", status_code=303)
 
     @get(

@@ -130,7 +130,9 @@ def follow_up_page(
         a.id: list(registry.list_follow_ups(a.id, actor=where.actor)) for a in revision.activities
     }
     reported = {f.period for fs in reports.values() for f in fs}
-    wanted = set(_default_periods(revision.cycle_year, registry.today().year)) | reported
+    wanted = set(reported)
+    if revision.status is RevisionStatus.APPROVED:  # the plan in force: report its year
+        wanted |= set(_default_periods(revision.cycle_year, registry.today().year))
     if extra:
         wanted.add(extra)
     periods = _periods(where, reports, sorted(wanted), typed=typed)

@@ -157,6 +157,9 @@ class FollowUpUseCases(RegistryBase):
 
     @staticmethod
     def _period_version(session: Session, revision_id: int, period: str) -> int:
+        # Ids follow commit order here: every report locks its revision row first, so
+        # two reports on one revision never take their ids in one order and commit in
+        # the other.
         newest = session.scalar(
             select(func.max(FollowUpRow.id))
             .join(ActivityRow, ActivityRow.id == FollowUpRow.activity_id)
