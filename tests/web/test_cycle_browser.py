@@ -211,7 +211,9 @@ def test_two_people_reporting_one_period_never_overwrite_each_other_unseen(
     row = period_form(second_page, LAST_YEAR_VB).get_by_role("row", name=re.compile(ACTIVITIES[1]))
     expect(row).to_contain_text("Avbruten: Polisen prioriterade om.")
     expect(row).to_contain_text("Bo Berg")
-    expect(row).to_contain_text("1 tidigare rapport")
+    row.get_by_text("1 tidigare rapport").click()  # a <details>: no script needed
+    expect(row.get_by_role("listitem")).to_contain_text("Genomförd (Anna Andersson")
+    assert_accessible(second_page)
 
 
 def test_the_committee_form_explains_errors_refusals_and_changes(page, site: Site) -> None:

@@ -38,7 +38,7 @@ MAX_COMMENT = 10_000
 class Row:
     activity: Activity
     latest: FollowUp | None
-    earlier: int  # reports before the latest one in this period
+    earlier: list[FollowUp]  # the period's reports before the latest, newest first
     status_field: str
     comment_field: str
     status: str
@@ -97,7 +97,7 @@ def _periods(
                 Row(
                     activity=activity,
                     latest=latest,
-                    earlier=len(in_period[activity.id]) - 1 if latest else 0,
+                    earlier=in_period[activity.id][-2::-1],
                     status_field=status_field,
                     comment_field=comment_field,
                     status=mine[status_field]
