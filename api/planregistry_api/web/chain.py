@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planregistry_domain.actor import Actor
+from planregistry_domain.lifecycle import OPEN_STATUSES
 from planregistry_domain.model import Decision, Plan, Review, Revision
 from planregistry_domain.policy import Action, Scope, Verdict, judge
 from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
@@ -122,11 +123,7 @@ def revision_chain(
 
 def _open_revision(plan: Plan, revision: Revision) -> int | None:
     return next(
-        (
-            r.id
-            for r in plan.revisions
-            if r.id != revision.id and r.status in {S.DRAFT, S.AWAITING_BOARD}
-        ),
+        (r.id for r in plan.revisions if r.id != revision.id and r.status in OPEN_STATUSES),
         None,
     )
 
@@ -146,7 +143,7 @@ def _controls(revision: Revision, plan: Plan, actor: Actor, scope: Scope) -> lis
                 "Rapportera uppföljning av föregående plan",
             )
         )
-    if revision.status in {S.DRAFT, S.AWAITING_BOARD} and may(Action.RECORD_COMMITTEE_DECISION):
+    if revision.status in OPEN_STATUSES and may(Action.RECORD_COMMITTEE_DECISION):
         controls.append(Control(f"{base}/namndbeslut", "Registrera nämndens beslut"))
     if (
         revision.status is S.APPROVED

@@ -30,6 +30,7 @@ from planregistry_domain.errors import (
     StaleVersion,
     ValidationError,
 )
+from planregistry_domain.lifecycle import OPEN_STATUSES
 from planregistry_domain.policy import Action
 from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
@@ -76,7 +77,7 @@ def _library_errors(exc: ValidationError) -> list[FormError]:
 
 
 def _next_label(label: str, year: int, next_year: int) -> str:
-    """ "… 2017" becomes "… 2018"; a label without its year gets the new one added."""
+    """The label with next year for this year (… 2017 → … 2018), or with it added."""
     if str(year) in label:
         return label.replace(str(year), str(next_year))
     return f"{label} {next_year}"[:MAX_LABEL]
@@ -90,7 +91,7 @@ def _refusal(where: Placed) -> str | None:
             "Nästa års revision startas från den gällande (godkända) versionen. "
             f"Den här versionen har status {revision.status.label.lower()}."
         )
-    if any(r.status in {S.DRAFT, S.AWAITING_BOARD} for r in where.plan.revisions):
+    if any(r.status in OPEN_STATUSES for r in where.plan.revisions):
         return "Planen har redan en pågående revision; en plan har högst ett utkast åt gången."
     return None
 
@@ -110,9 +111,7 @@ def _new_revision_page(
         "namn": _next_label(revision.label, revision.cycle_year, next_year),
         "cykelar": str(next_year),
     }
-    open_revision = next(
-        (r for r in where.plan.revisions if r.status in {S.DRAFT, S.AWAITING_BOARD}), None
-    )
+    open_revision = next((r for r in where.plan.revisions if r.status in OPEN_STATUSES), None)
     return page(
         request,
         "cycle/new_revision.html",
@@ -298,7 +297,11 @@ class CycleController(Controller):
         }
         try:
             registry.record_decision(
-                revision_id, command, expected_version=number(form, "version"), actor=where.actor
+                revision_id,
+                command,
+                # No version: based on nothing, so stale rather than unchecked.
+                expected_version=number(form, "version") or 0,
+                actor=where.actor,
             )
         except StaleVersion:
             seen = number(form, "beslut_sedda") or 0

@@ -252,7 +252,7 @@ class FollowUpController(Controller):
             if before and before.status.value == status and (before.comment or "") == comment:
                 continue  # unchanged: reported already
             reports[activity.id] = {"status": status, "comment": comment or None}
-        seen = number(form, "version")
+        seen = number(form, "version") or 0  # no version: based on nothing, so stale
         try:
             registry.report_period(
                 revision_id, period, reports, expected_version=seen, actor=where.actor
@@ -265,7 +265,7 @@ class FollowUpController(Controller):
                 status_code=409,
                 extra=period,
                 typed=keep,
-                stale=(period, seen or 0),
+                stale=(period, seen),
             )
         except IllegalTransition as exc:
             return follow_up_page(
