@@ -124,3 +124,41 @@ def test_another_district_and_a_reader_are_refused(web, demo_registry: Registry)
         answer = web.post(f"/revisioner/{approved}{suffix}", data={"csrf_token": token})
         assert answer.status_code == 403
     assert _revision_count(demo_registry) == 1
+
+
+def test_a_draft_shows_the_conditions_it_must_answer(web, demo_registry: Registry) -> None:
+    (plan,) = demo_registry.list_plans(HV)
+    revision = demo_registry.get_revision(plan.revisions[0].id)
+    today = demo_registry.today().isoformat()
+    demo_registry.record_decision(
+        revision.id, {"body": "committee", "outcome": "approved", "decided_on": today}
+    )
+    demo_registry.record_decision(
+        revision.id,
+        {
+            "body": "city_executive_board",
+            "outcome": "approved_with_conditions",
+            "decided_on": today,
+            "conditions": "Komplettera lägesbilden med skolans enkät.",
+        },
+    )
+    demo_registry.report_period(
+        revision.id, "2017-VB", {a.id: {"status": "done"} for a in revision.activities}
+    )
+    draft = demo_registry.create_revision(plan.id, {"label": "Plan 2018", "cycle_year": 2018})
+    token = sign_in(web, demo_registry, "coordinator", HV)
+
+    shown = web.get(f"/revisioner/{draft.id}").text
+    assert "Kommunstyrelsens villkor för föregående plan: Komplettera lägesbilden" in shown
+    assert "Villkoren är ännu inte besvarade i utkastet." in shown
+    decision = {
+        "csrf_token": token,
+        "version": str(draft.version),
+        "utfall": "approved",
+        "beslutsdatum": today,
+    }
+    refused = web.post(f"/revisioner/{draft.id}/namndbeslut", data=decision)
+    assert refused.status_code == 409
+    assert "villkor för den föregående planen är besvarade i utkastet" in refused.text
+    assert "conditions_response" not in refused.text
+    assert demo_registry.get_revision(draft.id).status.value == "draft"

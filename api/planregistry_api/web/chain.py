@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from planregistry import Registry
 from planregistry_domain.actor import Actor
 from planregistry_domain.lifecycle import OPEN_STATUSES
 from planregistry_domain.model import Decision, Plan, Review, Revision
@@ -49,6 +50,8 @@ class Chain:
     returned_by: Decision | None
     controls: list[Control]
     open_revision: int | None
+    # A draft's answer is due to these: kommunstyrelsen's conditions on the plan it replaces.
+    previous_conditions: str | None = None
 
     @property
     def current(self) -> str | None:
@@ -69,8 +72,28 @@ def _last(decisions: list[Decision], body: DecisionBody) -> Decision | None:
     return next((d for d in reversed(decisions) if d.body is body), None)
 
 
+def previous_conditions(registry: Registry, revision: Revision, actor: Actor) -> str | None:
+    """Kommunstyrelsen's conditions on the plan a draft replaces, which the draft answers."""
+    if revision.based_on is None or revision.status not in OPEN_STATUSES:
+        return None
+    decisions = registry.list_decisions(revision.based_on, actor=actor).items
+    return next(
+        (
+            d.conditions
+            for d in reversed(decisions)
+            if d.body is DecisionBody.CITY_EXECUTIVE_BOARD and d.conditions
+        ),
+        None,
+    )
+
+
 def revision_chain(
-    revision: Revision, plan: Plan, reviews: list[Review], actor: Actor, scope: Scope
+    revision: Revision,
+    plan: Plan,
+    reviews: list[Review],
+    actor: Actor,
+    scope: Scope,
+    conditions_to_answer: str | None = None,
 ) -> Chain:
     decisions, returned_by = _round(list(revision.decisions))
     committee = _last(decisions, DecisionBody.COMMITTEE)
@@ -118,6 +141,7 @@ def revision_chain(
         returned_by=returned_by if status is S.DRAFT else None,
         controls=_controls(revision, plan, actor, scope),
         open_revision=_open_revision(plan, revision),
+        previous_conditions=conditions_to_answer,
     )
 
 

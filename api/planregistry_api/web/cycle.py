@@ -22,6 +22,7 @@ from planregistry import Registry
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
+from planregistry_api.web.chain import previous_conditions
 from planregistry_api.web.cycle_forms import FormError, Placed, date_field, number, placed, text
 from planregistry_api.web.pages import page
 from planregistry_domain.errors import (
@@ -142,18 +143,6 @@ def _decision_page(
 ) -> Template:
     revision = where.revision
     outcomes = COMMITTEE_OUTCOMES.get(revision.status, [])
-    previous_conditions = None
-    if revision.based_on is not None and revision.status is S.DRAFT:
-        previous_conditions = next(
-            (
-                d.conditions
-                for d in reversed(
-                    registry.list_decisions(revision.based_on, actor=where.actor).items
-                )
-                if d.body is DecisionBody.CITY_EXECUTIVE_BOARD and d.conditions
-            ),
-            None,
-        )
     return page(
         request,
         "cycle/committee_decision.html",
@@ -166,7 +155,7 @@ def _decision_page(
         errors=errors or [],
         stale=stale,
         may_report=where.may(Action.REPORT_FOLLOW_UP),
-        previous_conditions=previous_conditions,
+        previous_conditions=previous_conditions(registry, revision, where.actor),
     )
 
 

@@ -24,7 +24,7 @@ from planregistry import Registry
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
-from planregistry_api.web.chain import revision_chain
+from planregistry_api.web.chain import previous_conditions, revision_chain
 from planregistry_api.web.pages import QueryId, page
 from planregistry_api.web.session import session_of
 from planregistry_domain.actor import Actor
@@ -175,7 +175,9 @@ def revision_page(
         stale=stale,
         notice=notice,
         seen_decisions=len(revision.decisions),
-        chain=revision_chain(revision, plan, reviews, actor, scope),
+        chain=revision_chain(
+            revision, plan, reviews, actor, scope, previous_conditions(registry, revision, actor)
+        ),
     )
 
 
