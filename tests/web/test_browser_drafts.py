@@ -79,7 +79,9 @@ def test_a_coordinator_drafts_own_sections_and_activities(page, site: Site) -> N
     page.get_by_role("link", name="Redigera avsnittet Brottsförebyggande råd").click()
     page.get_by_label("Rubrik").fill("Södermalms brottsförebyggande råd")
     page.get_by_role("button", name="Spara").click()
-    page.get_by_role("button", name="Flytta upp avsnittet Södermalms brottsförebyggande råd").click()
+    page.get_by_role(
+        "button", name="Flytta upp avsnittet Södermalms brottsförebyggande råd"
+    ).click()
     expect(page.get_by_text("Ordningen är ändrad.")).to_be_visible()
     titles = page.locator("#avsnitt .edit-title").all_inner_texts()
     assert titles[0].startswith("Södermalms brottsförebyggande råd")

@@ -4,6 +4,7 @@ pages in Chromium, with axe-core.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -13,7 +14,9 @@ from litestar.testing import TestClient
 
 from planregistry import Registry
 from planregistry_api import create_app
+from planregistry_domain.sessions import SESSION_IDLE
 from tests.api.support import KEYS
+from tests.conftest import Clock
 from tests.web.test_page_access import sign_in
 
 
@@ -123,3 +126,51 @@ def test_a_stale_section_save_keeps_the_text_and_merges(web, demo_registry: Regi
         s for s in demo_registry.get_revision(revision_id).sections if s.key == "collaboration"
     )
     assert (section.heading, section.body) == ("Samverkan lokalt", "Min nya text.")
+
+
+def test_a_form_posted_after_the_session_expired_comes_back_after_sign_in(
+    web, demo_registry: Registry, clock: Clock
+) -> None:
+    sign_in(web, demo_registry, "coordinator", "hasselby-vallingby")
+    revision_id = _draft(demo_registry)
+    path = f"/revisioner/{revision_id}/redigera/avsnitt/training"
+    form = web.get(path).text
+    typed = {
+        "csrf_token": _hidden(form, "csrf_token"),
+        "version": _hidden(form, "version"),
+        "grund": _hidden(form, "grund"),
+        "rubrik": "Utbildning",
+        "text": "Allt detta skrevs medan sessionen gick ut.",
+    }
+    clock.current += SESSION_IDLE + dt.timedelta(minutes=1)
+    expired = web.post(path, data=typed, follow_redirects=False)
+    assert expired.status_code == 401
+    assert "Inloggningen har gått ut" in expired.text
+    assert "planregistry_kept_form" in expired.headers["set-cookie"]
+    assert "skrevs medan" not in expired.headers.get("location", "")
+
+    sign_in(web, demo_registry, "coordinator", "hasselby-vallingby")
+    home = web.get("/organisationer/hasselby-vallingby/arbetsyta").text
+    assert "Fortsätt där du var" in home and path in home
+    restored = web.get(path).text
+    assert "Det du skrev är återställt" in restored
+    assert "Allt detta skrevs medan sessionen gick ut." in restored
+    # Taken once: reloading shows the stored text again.
+    assert "Allt detta skrevs" not in web.get(path).text
+    training = next(
+        s for s in demo_registry.get_revision(revision_id).sections if s.key == "training"
+    )
+    assert "skrevs medan" not in training.body
+
+
+def test_a_form_for_an_expired_session_is_kept_only_with_its_csrf_token(
+    web, demo_registry: Registry, clock: Clock
+) -> None:
+    sign_in(web, demo_registry, "coordinator", "hasselby-vallingby")
+    path = f"/revisioner/{_draft(demo_registry)}/redigera/nytt-avsnitt"
+    clock.current += SESSION_IDLE + dt.timedelta(minutes=1)
+    planted = web.post(
+        path, data={"csrf_token": "fel", "rubrik": "Planterat"}, follow_redirects=False
+    )
+    assert planted.status_code == 303  # to sign in, with nothing kept
+    assert "planregistry_kept_form" not in planted.headers.get("set-cookie", "")

@@ -50,6 +50,7 @@ from planregistry_api.web.draft_forms import (
     text_blocks,
     version_of,
 )
+from planregistry_api.web.kept_forms import KEPT_COOKIE, KeepExpiredForms, restore
 from planregistry_api.web.pages import Query, page
 from planregistry_domain.actor import Actor
 from planregistry_domain.completeness import SITUATION_SUBJECT
@@ -128,6 +129,7 @@ def _form_page(
     stale: Merge | None = None,
     changes: list[str] | None = None,
     preview: bool = False,
+    restored: bool = False,
     status_code: int = 200,
     **extra: Any,
 ) -> Template:
@@ -152,6 +154,7 @@ def _form_page(
         stale=stale,
         changes=changes or [],
         preview=preview,
+        restored=restored,
         labels=form.labels,
         blocks=text_blocks,
         level_options=[(t.key, t.label) for t in draft.programme.levels],
@@ -264,9 +267,37 @@ def _stale(
     )
 
 
+def _show(
+    request: Request[Any, Any, Any],
+    registry: Registry,
+    draft: Draft,
+    form: EditorForm,
+    **shown: Any,
+) -> Template:
+    """The form as stored, or as the person left it when their session ran out."""
+    kept = restore(request, registry, actor_of(request))
+    if kept is None:
+        return _form_page(request, draft, form, **shown)
+    base = decode_base(kept)
+    values = apply_choices(kept, posted(kept, form.names, form.multi), base)
+    response = _form_page(
+        request,
+        draft,
+        form,
+        values=values,
+        base=base,
+        version=version_of(kept),
+        restored=True,
+        **shown,
+    )
+    response.delete_cookie(KEPT_COOKIE, path="/")
+    return response
+
+
 class DraftController(Controller):
     path = "/revisioner/{revision_id:int}/redigera"
     include_in_schema = False
+    middleware = (KeepExpiredForms(),)
 
     @get("/", opt=requires(Action.EDIT_DRAFT), sync_to_thread=True, name="web:draft")
     def overview(
@@ -311,8 +342,8 @@ class DraftController(Controller):
         self, request: Request[Any, Any, Any], registry: RegistryDep, revision_id: Id
     ) -> Template:
         draft = _editable(registry, revision_id, actor_of(request))
-        return _form_page(
-            request, draft, DetailsForm(), action=editor_path(revision_id, "/uppgifter")
+        return _show(
+            request, registry, draft, DetailsForm(), action=editor_path(revision_id, "/uppgifter")
         )
 
     @post("/uppgifter", opt=requires(Action.EDIT_DRAFT), name="web:draft-details-save")
@@ -342,8 +373,9 @@ class DraftController(Controller):
         self, request: Request[Any, Any, Any], registry: RegistryDep, revision_id: Id
     ) -> Template:
         draft = _editable(registry, revision_id, actor_of(request))
-        return _form_page(
+        return _show(
             request,
+            registry,
             draft,
             SectionForm(None),
             action=editor_path(revision_id, "/nytt-avsnitt"),
@@ -377,8 +409,9 @@ class DraftController(Controller):
     ) -> Template:
         draft = _editable(registry, revision_id, actor_of(request))
         _known_section(draft, key)
-        return _form_page(
+        return _show(
             request,
+            registry,
             draft,
             SectionForm(key),
             action=editor_path(revision_id, f"/avsnitt/{key}"),
@@ -507,8 +540,9 @@ class DraftController(Controller):
         self, request: Request[Any, Any, Any], registry: RegistryDep, revision_id: Id
     ) -> Template:
         draft = _editable(registry, revision_id, actor_of(request))
-        return _form_page(
+        return _show(
             request,
+            registry,
             draft,
             SituationForm(draft.programme),
             action=editor_path(revision_id, "/lagesbild"),
@@ -547,8 +581,9 @@ class DraftController(Controller):
         niva: Query = None,
     ) -> Template:
         draft = _editable(registry, revision_id, actor_of(request))
-        return _form_page(
+        return _show(
             request,
+            registry,
             draft,
             ActivityForm(None, niva),
             action=editor_path(revision_id, "/aktiviteter/ny"),
@@ -585,8 +620,9 @@ class DraftController(Controller):
         activity_id: Id,
     ) -> Template:
         draft = _editable(registry, revision_id, actor_of(request))
-        return _form_page(
+        return _show(
             request,
+            registry,
             draft,
             ActivityForm(_activity_of(draft, activity_id)),
             action=editor_path(revision_id, f"/aktiviteter/{activity_id}"),

@@ -19,6 +19,7 @@ from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Slug
 from planregistry_api.web.draft_forms import actor_of
 from planregistry_api.web.drafts import fix_link
+from planregistry_api.web.kept_forms import waiting
 from planregistry_api.web.pages import page
 from planregistry_domain.actor import Actor
 from planregistry_domain.errors import NotFound
@@ -94,4 +95,5 @@ class WorkspaceController(Controller):
             may_edit=judge(actor, Action.EDIT_DRAFT, scope) is Verdict.ALLOW,
             may_decide=judge(actor, Action.RECORD_COMMITTEE_DECISION, scope) is Verdict.ALLOW,
             may_report=judge(actor, Action.REPORT_FOLLOW_UP, scope) is Verdict.ALLOW,
+            kept=waiting(request, registry, actor),
         )
