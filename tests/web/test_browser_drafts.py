@@ -8,12 +8,14 @@ activity; other people are kept out. axe-core checks every page and form state.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
-from tests.web.browser import assert_accessible, sign_in
+from tests.web.browser import assert_accessible, person, sign_in
 from tests.web.conftest import Site
 
 PREFACE = (
@@ -279,3 +281,82 @@ def test_other_organisations_and_readers_cannot_edit(page, site: Site) -> None:
     assert answer.status == 403
     assert "Du får inte göra detta" in answer.text()
     assert site.registry.get_revision(revision_id).sections == []
+
+
+def _expire_sessions_of(site: Site, subject: str) -> None:
+    """What half an hour away from the keyboard does to a session (the server's clock
+    cannot be moved, so the session's last use is moved back instead)."""
+    with site.registry.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE web_sessions SET last_seen_at = :then, created_at = :then "
+                "WHERE subject = :subject"
+            ),
+            {"then": dt.datetime.now(dt.UTC) - dt.timedelta(hours=1), "subject": subject},
+        )
+
+
+def test_text_typed_as_the_session_expires_comes_back_after_signing_in(page, site: Site) -> None:
+    revision_id = _new_draft(site, "kungsholmen", "Lokal handlingsplan Kungsholmen 2027")
+    sign_in(page, site.base, site.registry, "coordinator", "kungsholmen")
+    page.goto(f"/revisioner/{revision_id}/redigera/nytt-avsnitt")
+    page.get_by_label("Rubrik").fill("Förord")
+    page.get_by_label("Text").fill("En lång text som tog mer än en halvtimme att skriva.")
+    _expire_sessions_of(site, person("coordinator", "kungsholmen").subject)
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggningen har gått ut")
+    assert_accessible(page)
+    assert "text" not in page.url
+
+    sign_in(page, site.base, site.registry, "coordinator", "kungsholmen")
+    expect(page.get_by_text("Du har text som inte hann sparas")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Fortsätt där du var").click()
+    expect(page.get_by_text("Det du skrev är återställt")).to_be_visible()
+    expect(page.get_by_label("Text")).to_have_value(
+        "En lång text som tog mer än en halvtimme att skriva."
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_text("Ändringen är sparad.")).to_be_visible()
+    (section,) = site.registry.get_revision(revision_id).sections
+    assert section.body == "En lång text som tog mer än en halvtimme att skriva."
+
+
+def test_the_editor_by_keyboard_alone_and_axe_on_the_remaining_pages(page, site: Site) -> None:
+    revision_id = _new_draft(site, "farsta", "Lokal handlingsplan Farsta 2027")
+    site.registry.add_activity(
+        revision_id, {"title": "Samverkan med polisen", "level": "hindering"}
+    )
+    sign_in(page, site.base, site.registry, "coordinator", "farsta")
+    page.goto(f"/revisioner/{revision_id}/redigera")
+    link = page.get_by_role("link", name="Lägg till en aktivitet")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if link.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError("Tab never reached the link to add an activity")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lägg till en aktivitet")
+    page.get_by_label("Aktivitet", exact=True).focus()
+    page.keyboard.type("Föräldrastöd")
+    page.keyboard.press("Tab")  # the description
+    page.keyboard.press("Tab")  # the first level
+    page.keyboard.press("Space")
+    page.get_by_label("Hur aktiviteten följs upp").focus()
+    page.keyboard.type("Uppföljning i ILS")
+    page.keyboard.press("Enter")  # submits the form
+    expect(page.get_by_text("Ändringen är sparad.")).to_be_visible()
+    added = site.registry.get_revision(revision_id).activities[-1]
+    assert (added.title, added.level) == ("Föräldrastöd", "promoting")
+
+    for path in ("/uppgifter", f"/aktiviteter/{added.id}", "/avsnitt/introduction"):
+        page.goto(f"/revisioner/{revision_id}/redigera{path}")
+        assert_accessible(page)
+    page.set_viewport_size({"width": 360, "height": 800})
+    for path in ("", "/lagesbild", f"/aktiviteter/{added.id}"):
+        page.goto(f"/revisioner/{revision_id}/redigera{path}")
+        assert_accessible(page)
+    page.goto("/organisationer/farsta/arbetsyta")
+    assert_accessible(page)
