@@ -63,7 +63,7 @@ class EditorForm:
     multi: ClassVar[tuple[str, ...]] = ()
     labels: ClassVar[dict[str, str]]
     template: ClassVar[str]
-    notice: ClassVar[str]
+    title: ClassVar[str]
 
     def stored(self, draft: Draft) -> Values:
         raise NotImplementedError
@@ -119,8 +119,8 @@ def section_key(heading: str, taken: set[str]) -> str:
 class SectionForm(EditorForm):
     names = ("rubrik", "text")
     labels: ClassVar[dict[str, str]] = {"rubrik": "Rubrik", "text": "Text"}
+    title = "Avsnitt"
     template = "drafts/section.html"
-    notice = "Avsnittet är sparat."
     command_fields: ClassVar[dict[str, str]] = {"heading": "rubrik", "body": "text"}
 
     def __init__(self, key: str | None) -> None:
@@ -177,8 +177,8 @@ class DetailsForm(EditorForm):
         "avgransning": "Undantaget från planen",
         "utvecklingsomraden": "Utvecklingsområden",
     }
+    title = "Uppgifter om versionen"
     template = "drafts/details.html"
-    notice = "Uppgifterna är sparade."
     command_fields: ClassVar[dict[str, str]] = {
         "label": "etikett",
         "scope_exclusions": "avgransning",
@@ -239,8 +239,8 @@ POLICE_CHOICES = [("", "Inte bedömd")] + [(s.value, s.label) for s in Environme
 
 
 class SituationForm(EditorForm):
+    title = "Lokal lägesbild"
     template = "drafts/situation.html"
-    notice = "Lägesbilden är sparad."
     command_fields: ClassVar[dict[str, str]] = {
         "compiled_on": "datum",
         "sources": "kallor",
@@ -428,8 +428,8 @@ class ActivityForm(EditorForm):
         "malgrupp": "Målgrupp",
         "omraden": "Områden",
     }
+    title = "Aktivitet"
     template = "drafts/activity.html"
-    notice = "Aktiviteten är sparad."
     command_fields: ClassVar[dict[str, str]] = {
         "title": "titel",
         "description": "beskrivning",

@@ -140,7 +140,8 @@ def _form_page(
         request,
         form.template,
         status_code=status_code,
-        title=extra.pop("title", draft.organisation.name),
+        # The title says first that the form came back with errors (screen readers).
+        title=f"{'Fel: ' if errors else ''}{form.title} – {draft.organisation.name}",
         draft=draft,
         revision=draft.revision,
         organisation=draft.organisation,
