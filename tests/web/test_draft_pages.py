@@ -174,3 +174,45 @@ def test_a_form_for_an_expired_session_is_kept_only_with_its_csrf_token(
     )
     assert planted.status_code == 303  # to sign in, with nothing kept
     assert "planregistry_kept_form" not in planted.headers.get("set-cookie", "")
+
+
+def test_the_workspace_offers_next_years_revision_and_the_follow_up_owed(
+    web, demo_registry: Registry
+) -> None:
+    plan = demo_registry.create_plan("bromma", {"programme_id": "vbe"})
+    revision = demo_registry.create_revision(plan.id, {"label": "Plan 2026", "cycle_year": 2026})
+    demo_registry.add_activity(revision.id, {"title": "Utbildning", "level": "preventing"})
+    for body in ("committee", "city_executive_board"):
+        demo_registry.record_decision(
+            revision.id, {"body": body, "outcome": "approved", "decided_on": "2026-05-01"}
+        )
+    sign_in(web, demo_registry, "coordinator", "bromma")
+    home = web.get("/organisationer/bromma/arbetsyta").text
+    assert f'action="/revisioner/{revision.id}/ny-version"' in home
+    assert "Börja nästa års revision" in home
+    assert "1 av 1 aktiviteter i planen som gäller saknar rapporterad uppföljning" in home
+    assert f'href="/revisioner/{revision.id}/uppfoljning"' in home
+
+
+def test_an_activity_removed_meanwhile_is_offered_as_a_new_one(
+    web, demo_registry: Registry
+) -> None:
+    sign_in(web, demo_registry, "coordinator", "hasselby-vallingby")
+    revision = demo_registry.get_revision(_draft(demo_registry))
+    activity = revision.activities[0]
+    path = f"/revisioner/{revision.id}/redigera/aktiviteter/{activity.id}"
+    form = web.get(path).text
+    demo_registry.delete_activity(activity.id)
+    answer = web.post(
+        path,
+        data={
+            "csrf_token": _hidden(form, "csrf_token"),
+            "version": _hidden(form, "version"),
+            "titel": "Min omskrivna aktivitet",
+            "niva": "preventing",
+        },
+    )
+    assert answer.status_code == 409
+    assert "Aktiviteten har tagits bort av någon annan" in answer.text
+    assert 'value="Min omskrivna aktivitet"' in answer.text
+    assert f'action="/revisioner/{revision.id}/redigera/aktiviteter/ny"' in answer.text
