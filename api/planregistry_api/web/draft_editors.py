@@ -151,7 +151,11 @@ class SectionForm(EditorForm):
     ) -> str:
         key = self.key
         if key is None:
-            key = section_key(command["heading"], {s.key for s in draft.revision.sections})
+            # Never one of the programme's keys: an own section stays the plan's own.
+            taken = {s.key for s in draft.revision.sections} | {
+                s.key for s in draft.programme.sections
+            }
+            key = section_key(command["heading"], taken)
             # A new section collides with nothing the other person wrote: no version.
             version = None
         registry.put_section(draft.revision.id, key, command, expected_version=version, actor=actor)

@@ -160,6 +160,11 @@ def _form_page(
         blocks=text_blocks,
         level_options=[(t.key, t.label) for t in draft.programme.levels],
         theme_options=[(t.key, t.label) for t in draft.programme.themes],
+        choice_labels={
+            **{t.key: t.label for t in draft.programme.themes},
+            **{t.key: t.label for t in draft.programme.levels},
+            **dict(POLICE_CHOICES),
+        },
         BASE_FIELD=BASE_FIELD,
         VERSION_FIELD=VERSION_FIELD,
         CHOICE_PREFIX=CHOICE_PREFIX,
