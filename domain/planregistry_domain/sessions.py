@@ -26,3 +26,16 @@ class WebSession(Struct, frozen=True, kw_only=True):
     csrf_token: str
     expires_at: dt.datetime
     token: str = ""
+
+
+# A form kept from an expired session waits this long for its person to sign in again.
+KEPT_FORM_TTL = dt.timedelta(hours=8)
+
+
+class KeptForm(Struct, frozen=True, kw_only=True):
+    """A form posted after its session had expired: where it was posted and its fields
+    (name, value) in order, so that the person finds it again after signing in."""
+
+    path: str
+    fields: list[tuple[str, str]]
+    expires_at: dt.datetime

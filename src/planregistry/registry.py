@@ -20,6 +20,7 @@ from planregistry.usecases.content import ContentUseCases
 from planregistry.usecases.decisions import DecisionUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
 from planregistry.usecases.imports import ImportUseCases
+from planregistry.usecases.kept_forms import KeptFormUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
 from planregistry.usecases.reviews import ReviewUseCases
 from planregistry.usecases.web_sessions import WebSessionUseCases
@@ -39,6 +40,7 @@ class Registry(
     ApiKeyUseCases,
     AuditUseCases,
     WebSessionUseCases,
+    KeptFormUseCases,
 ):
     """The registry of local action plans, over one database.
 

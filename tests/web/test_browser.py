@@ -220,7 +220,7 @@ def test_a_reader_sees_no_forms_and_a_post_is_refused(page, site: Site) -> None:
     assert_accessible(page)
 
 
-def test_a_coordinator_is_home_at_its_organisation_and_others_are_hidden(page, site: Site) -> None:
+def test_a_coordinator_is_home_at_its_workspace_and_others_are_hidden(page, site: Site) -> None:
     site.registry.create_municipality({"id": "goteborg", "name": "Göteborgs stad"})
     site.registry.create_organization(
         {
@@ -233,7 +233,7 @@ def test_a_coordinator_is_home_at_its_organisation_and_others_are_hidden(page, s
     )
     sign_in(page, site.base, site.registry, "coordinator", "hasselby-vallingby")
     page.goto("/")
-    expect(page).to_have_url(re.compile(r"/organisationer/hasselby-vallingby$"))
+    expect(page).to_have_url(re.compile(r"/organisationer/hasselby-vallingby/arbetsyta$"))
     # Another municipality's organisation is not there at all for a Stockholm coordinator.
     page.goto("/organisationer/angered")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")

@@ -139,7 +139,7 @@ def test_a_person_signs_in_with_the_identity_provider(page, oidc_site: str) -> N
 
 def test_a_coordinators_claims_bring_them_to_their_organisation(page, oidc_site: str) -> None:
     _sign_in_at_provider(page, oidc_site, "erik.hv")
-    expect(page).to_have_url(re.compile(r"/organisationer/hasselby-vallingby$"))
+    expect(page).to_have_url(re.compile(r"/organisationer/hasselby-vallingby/arbetsyta$"))
 
 
 def test_claims_without_a_role_sign_no_one_in(page, oidc_site: str) -> None:

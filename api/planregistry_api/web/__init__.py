@@ -26,12 +26,14 @@ from planregistry_api.web.board import BoardController
 from planregistry_api.web.comparisons import ComparisonPagesController
 from planregistry_api.web.cycle import CycleController
 from planregistry_api.web.followup import FollowUpController
+from planregistry_api.web.drafts import DraftController
 from planregistry_api.web.oidc import OIDC_STATE_KEY, OidcClient, OidcController, OidcSettings
 from planregistry_api.web.organisations import OrganisationController
 from planregistry_api.web.pages import EXCEPTION_HANDLERS, STATIC, STATIC_PATH, template_config
 from planregistry_api.web.revisions import RevisionController
 from planregistry_api.web.session import WebSessionMiddleware, check_csrf
 from planregistry_api.web.signin import SignInController, SignOutController
+from planregistry_api.web.workspace import WorkspaceController
 
 # The first segments of the pages' paths. The API's bearer authentication skips these
 # paths: pages sign people in with their own session cookie.
@@ -57,6 +59,8 @@ def web_router() -> _Router:
             RevisionController,
             CycleController,
             FollowUpController,
+            DraftController,
+            WorkspaceController,
             AuditController,
             ComparisonPagesController,
             SignInController,

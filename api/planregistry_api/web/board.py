@@ -2,7 +2,7 @@
 
 Filters and sorting are in the URL (a plain GET form and links), so a view can be
 bookmarked and shared and works without JavaScript. The rows are the library's status
-board for the caller; a coordinator's `/` is its own organisation's page.
+board for the caller; a coordinator's `/` is its own organisation's workspace.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class BoardController(Controller):
         assert session is not None
         actor = session.actor
         if actor.role is Role.COORDINATOR and actor.organization:
-            return Redirect(f"/organisationer/{actor.organization}", status_code=303)
+            return Redirect(f"/organisationer/{actor.organization}/arbetsyta", status_code=303)
         kind = typ if typ in {k.value for k in OrganizationKind} else None
         board = registry.status_board({"kind": kind} if kind else None, actor=actor)
         rows = board.rows

@@ -364,6 +364,20 @@ class WebSessionRow(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
 
 
+class KeptFormRow(Base):
+    """A form posted after its session had expired, kept until the same person has
+    signed in again; the browser's cookie holds a secret whose hash is the id."""
+
+    __tablename__ = "kept_forms"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    path: Mapped[str] = mapped_column(String(500))
+    fields: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)
+
+
 class PlanImportRow(Base):
     """An uploaded plan document's proposal (`planregistry.importing`), until and after it
     is applied. The file itself is not kept: its SHA-256 recognises a second upload."""
