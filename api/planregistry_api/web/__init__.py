@@ -25,8 +25,8 @@ from planregistry_api.web.audit import AuditController
 from planregistry_api.web.board import BoardController
 from planregistry_api.web.comparisons import ComparisonPagesController
 from planregistry_api.web.cycle import CycleController
-from planregistry_api.web.followup import FollowUpController
 from planregistry_api.web.drafts import DraftController
+from planregistry_api.web.followup import FollowUpController
 from planregistry_api.web.oidc import OIDC_STATE_KEY, OidcClient, OidcController, OidcSettings
 from planregistry_api.web.organisations import OrganisationController
 from planregistry_api.web.pages import EXCEPTION_HANDLERS, STATIC, STATIC_PATH, template_config
