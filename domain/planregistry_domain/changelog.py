@@ -241,6 +241,7 @@ _NOUNS = {
     "responsible": "ansvarig aktör",
     "follow_up_method": "uppföljningsmetod",
     "target_group": "målgrupp",
+    "contact_role": "kontaktroll",
 }
 
 

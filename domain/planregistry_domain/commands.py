@@ -128,6 +128,7 @@ class CreateActivity(_Command, kw_only=True):
     follow_up_method: ShortText | None = None
     target_group: ShortText | None = None
     areas: list[Name] = field(default_factory=list)
+    contact_role: Name | None = None
 
 
 class UpdateActivity(_Command, kw_only=True):
@@ -140,6 +141,7 @@ class UpdateActivity(_Command, kw_only=True):
     follow_up_method: ShortText | UnsetType | None = UNSET
     target_group: ShortText | UnsetType | None = UNSET
     areas: list[Name] | UnsetType = UNSET
+    contact_role: Name | UnsetType | None = UNSET
     position: Count | UnsetType = UNSET
 
 

@@ -38,6 +38,7 @@ ACTIVITY_FIELDS = (
     "follow_up_method",
     "target_group",
     "areas",
+    "contact_role",
 )
 _SET_FIELDS = frozenset({"themes", "partners", "areas"})
 

@@ -121,6 +121,7 @@ class Activity(Struct, kw_only=True):
     follow_up_method: str | None = None
     target_group: str | None = None
     areas: list[str] = field(default_factory=list)
+    contact_role: str | None = None
     version: int = 1
     updated_at: dt.datetime
 

@@ -201,6 +201,7 @@ class ActivityRow(Base):
     follow_up_method: Mapped[str | None] = mapped_column(String(1000))
     target_group: Mapped[str | None] = mapped_column(String(1000))
     areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    contact_role: Mapped[str | None] = mapped_column(String(300))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
