@@ -199,9 +199,13 @@ class ActivityRow(Base):
     level: Mapped[str] = mapped_column(String(63), index=True)
     responsible: Mapped[str | None] = mapped_column(String(300))
     follow_up_method: Mapped[str | None] = mapped_column(String(1000))
-    target_group: Mapped[str | None] = mapped_column(String(1000))
     areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
     contact_role: Mapped[str | None] = mapped_column(String(300))
+    target_groups: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    time_frame: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    resources: Mapped[str | None] = mapped_column(Text)
+    indicators: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    goals: Mapped[list[Any]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
@@ -244,6 +248,7 @@ class FollowUpRow(Base):
     period: Mapped[str] = mapped_column(String(10), index=True)
     status: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(Text)
+    measurements: Mapped[list[Any]] = mapped_column(JSON, default=list)
     reported_by: Mapped[str] = mapped_column(String(300))
     reported_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
