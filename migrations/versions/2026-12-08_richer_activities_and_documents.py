@@ -61,9 +61,46 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
         batch_op.alter_column("measurements", server_default=None)
+    op.create_table(
+        "documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("revision_id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=True),
+        sa.Column("filename", sa.String(length=300), nullable=False),
+        sa.Column("media_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("confidential", sa.Boolean(), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=300), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decision_id"],
+            ["decisions.id"],
+            name=op.f("fk_documents_decision_id_decisions"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["revision_id"],
+            ["revisions.id"],
+            name=op.f("fk_documents_revision_id_revisions"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
+    )
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_documents_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_documents_revision_id"), ["revision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_documents_sha256"), ["sha256"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_documents_sha256"))
+        batch_op.drop_index(batch_op.f("ix_documents_revision_id"))
+        batch_op.drop_index(batch_op.f("ix_documents_decision_id"))
+    op.drop_table("documents")
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
         batch_op.drop_column("measurements")
     with op.batch_alter_table("activities", schema=None) as batch_op:

@@ -272,6 +272,30 @@ class DecisionRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
+class DocumentRow(Base):
+    """A document attached to a revision (or one of its decisions); its bytes are in the
+    file store under `sha256`."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="RESTRICT"), index=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str | None] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by: Mapped[str] = mapped_column(String(300))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
 class ReviewRow(Base):
     __tablename__ = "reviews"
 
