@@ -3,7 +3,6 @@ their content, readable as the revision is, audited, and carried by the backup."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest

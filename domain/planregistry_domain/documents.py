@@ -149,18 +149,18 @@ def checked_media_type(content: bytes, command: AttachDocument, max_bytes: int) 
     if len(content) > max_bytes:
         raise AttachmentTooLarge(
             f"Filen är {len(content)} byte; ett dokument får vara högst {max_bytes} byte.",
-            [FieldError(path="file", message=f"Högst {max_bytes} byte.")],
+            [FieldError(path="$.file", message=f"Högst {max_bytes} byte.")],
         )
     if not content:
         raise UnsupportedDocumentType(
-            "Filen är tom.", [FieldError(path="file", message="Filen är tom.")]
+            "Filen är tom.", [FieldError(path="$.file", message="Filen är tom.")]
         )
     detected = detect_media_type(content)
     if detected is None:
         allowed = "PDF, Word (.docx), ZIP, PNG, JPEG, GIF, WebP och vanlig text (UTF-8)"
         raise UnsupportedDocumentType(
             f"Filens innehåll är ingen av de filtyper som tas emot: {allowed}.",
-            [FieldError(path="file", message="Filtypen stöds inte.")],
+            [FieldError(path="$.file", message="Filtypen stöds inte.")],
         )
     declared = (command.media_type or "").split(";")[0].strip().lower()
     if declared in _GENERIC:
@@ -168,7 +168,7 @@ def checked_media_type(content: bytes, command: AttachDocument, max_bytes: int) 
     if declared and declared not in _same(detected):
         raise DocumentTypeMismatch(
             f"Filen anges vara {declared} men innehållet är {detected}.",
-            [FieldError(path="media_type", message=f"Innehållet är {detected}.")],
+            [FieldError(path="$.media_type", message=f"Innehållet är {detected}.")],
         )
     return detected
 
