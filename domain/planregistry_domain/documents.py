@@ -9,9 +9,6 @@ itself shows (`detect_media_type`), so a renamed executable is never served as a
 from __future__ import annotations
 
 import datetime as dt
-import io
-import mimetypes
-import zipfile
 from enum import StrEnum
 
 from msgspec import Struct
@@ -82,13 +79,6 @@ class AttachDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     media_type: str | None = None
 
 
-class DocumentContent(Struct, kw_only=True):
-    """A document and its bytes, as a download gives them."""
-
-    document: Document
-    content: bytes
-
-
 class UnsupportedDocumentType(ValidationError):
     """The content is none of the media types a document may have."""
 
@@ -128,6 +118,10 @@ def detect_media_type(content: bytes) -> str | None:
     if content.startswith(b"RIFF") and content[8:12] == b"WEBP":
         return WEBP
     if content.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        # Imported here: the client imports this module and never checks content.
+        import io
+        import zipfile
+
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
@@ -164,6 +158,8 @@ def checked_media_type(content: bytes, command: AttachDocument, max_bytes: int) 
         )
     declared = (command.media_type or "").split(";")[0].strip().lower()
     if declared in _GENERIC:
+        import mimetypes
+
         declared = (mimetypes.guess_type(command.filename)[0] or "").lower()
     if declared and declared not in _same(detected):
         raise DocumentTypeMismatch(

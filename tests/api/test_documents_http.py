@@ -48,7 +48,7 @@ def test_upload_read_download_and_remove(api: TestClient[Litestar], world: World
         "adopted_plan",
     )
     listed = api.get(f"{V1}/revisions/{world.own.approved}/documents")
-    assert listed.json() == [document]
+    assert listed.json()["items"] == [document]
     assert api.get(f"{V1}/documents/{document['id']}").json() == document
 
     download = api.get(f"{V1}/documents/{document['id']}/content", headers=bearer("reader"))

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -28,6 +28,7 @@ from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.openapi import LOCATION_HEADER
+from planregistry_api.pagination import Envelope, paginated
 from planregistry_api.parameters import Id
 from planregistry_api.preconditions import (
     ETAG_HEADER,
@@ -36,6 +37,7 @@ from planregistry_api.preconditions import (
     expected_version,
     tagged,
 )
+from planregistry_domain.paging import Page
 from planregistry_domain.policy import Action
 from planregistry_domain.wire import API_PREFIX, DOCUMENT, etag
 
@@ -129,9 +131,14 @@ class DocumentController(Controller):
         responses=problems.responses(400, 404),
     )
     def list_documents(
-        self, registry: RegistryDep, actor: ActorDep, revision_id: Id
-    ) -> list[Document]:
-        return registry.list_documents(revision_id, actor=actor)
+        self,
+        registry: RegistryDep,
+        actor: ActorDep,
+        request: Request[Any, Any, Any],
+        revision_id: Id,
+    ) -> Response[Envelope[Document]]:
+        # A revision has a handful of documents: all of them in one page.
+        return paginated(Page(items=registry.list_documents(revision_id, actor=actor)), request)
 
     @get(
         "/documents/{document_id:int}",
@@ -164,10 +171,9 @@ class DocumentController(Controller):
     def download_document(
         self, registry: RegistryDep, actor: ActorDep, document_id: Id
     ) -> Response[bytes]:
-        download = registry.download_document(document_id, actor=actor)
-        document = download.document
+        document = registry.get_document(document_id, actor=actor)
         return Response(
-            download.content,
+            registry.download_document(document_id, actor=actor),
             media_type=document.media_type,
             headers={
                 "Content-Disposition": content_disposition(document.filename),

@@ -39,7 +39,6 @@ from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.documents import (
     AttachDocument,
     Document,
-    DocumentContent,
     checked_media_type,
 )
 from planregistry_domain.errors import FieldError, NotFound, ValidationError
@@ -137,11 +136,11 @@ class DocumentUseCases(RegistryBase):
         with self._read() as session:
             return DOCUMENT.read(self._readable_document(session, document_id, actor).row)
 
-    def download_document(self, document_id: int, *, actor: Actor = SYSTEM) -> DocumentContent:
-        """The document and its bytes, exactly as uploaded."""
+    def download_document(self, document_id: int, *, actor: Actor = SYSTEM) -> bytes:
+        """The document's bytes, exactly as uploaded (`get_document` describes them)."""
         with self._read() as session:
-            document = DOCUMENT.read(self._readable_document(session, document_id, actor).row)
-        return DocumentContent(document=document, content=self.file_store.get(document.sha256))
+            sha256 = self._readable_document(session, document_id, actor).row.sha256
+        return self.file_store.get(sha256)
 
     def remove_document(
         self, document_id: int, *, expected_version: int | None = None, actor: Actor = SYSTEM
