@@ -216,3 +216,48 @@ def test_export_import_keeps_the_new_fields(world: World, tmp_path: Path) -> Non
         assert copy.export_json() == document
         assert copy.get_activity(added.id) == registry.get_activity(added.id)
         assert copy.list_follow_ups(added.id).items == registry.list_follow_ups(added.id).items
+
+
+def test_the_migration_moves_a_target_group_into_the_list_and_back(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from planregistry.defaults.demo import load_demo
+
+    url = f"sqlite:///{tmp_path}/migrated.sqlite3"
+    migrations.upgrade(url)
+    with Registry.open(url) as registry:
+        load_demo(registry)
+    engine = create_engine(url)
+    try:
+        migrations.downgrade(url, "0004")
+        with engine.connect() as conn:
+            groups = conn.scalars(text("SELECT target_group FROM activities")).all()
+        assert [g for g in groups if g] == ["Unga vuxna 18–29 år"]
+        migrations.upgrade(url)
+    finally:
+        engine.dispose()
+    with Registry.open(url) as registry:
+        (plan,) = registry.list_plans("hasselby-vallingby").items
+        activities = registry.get_revision(plan.revisions[0].id).activities
+        assert [a.target_groups for a in activities if a.target_groups] == [["Unga vuxna 18–29 år"]]
+
+
+def test_an_export_of_format_3_still_imports_its_target_groups(
+    demo_registry: Registry, tmp_path: Path
+) -> None:
+    import msgspec
+
+    document = msgspec.json.decode(demo_registry.export_json())
+    document["format_version"] = 3
+    for key in ("documents", "files"):
+        del document[key]
+    new_fields = ("target_groups", "contact_role", "time_frame", "resources", "indicators", "goals")
+    for revision in document["revisions"]:
+        for activity in revision["activities"]:
+            for key in new_fields:
+                del activity[key]
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    migrations.upgrade(url)
+    with Registry.open(url) as copy:
+        copy.import_json(msgspec.json.encode(document))
+        assert copy.export_json() == demo_registry.export_json()
