@@ -100,6 +100,7 @@ def engine_options() -> dict[str, Any]:
 
 def check(database_url: str, *, database: bool = False, token_keys: bool = False) -> Checked:
     """Check the settings a command needs; raise `ConfigurationError` on the first bad one."""
+    document_max_bytes()
     engine, migrated = (database_engine(database_url), False) if database else (None, False)
     if engine is not None:
         from planregistry.storage import migrations

@@ -22,7 +22,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from planregistry import AttachDocument, Document, DocumentKind
-from planregistry.settings import document_max_bytes
+from planregistry.settings import DEFAULT_DOCUMENT_MAX_BYTES, document_max_bytes
 from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
@@ -37,12 +37,22 @@ from planregistry_api.preconditions import (
     expected_version,
     tagged,
 )
+from planregistry_domain.errors import ConfigurationError
 from planregistry_domain.paging import Page
 from planregistry_domain.policy import Action
 from planregistry_domain.wire import API_PREFIX, DOCUMENT, etag
 
-# The library refuses a document over its limit (422); this only stops a body far larger.
-MAX_UPLOAD_BYTES = document_max_bytes()
+
+def _max_upload_bytes() -> int:
+    """The library refuses a document over its limit (422); this only stops a body far
+    larger. A bad setting is reported by `settings.check` when the server starts."""
+    try:
+        return document_max_bytes()
+    except ConfigurationError:
+        return DEFAULT_DOCUMENT_MAX_BYTES
+
+
+MAX_UPLOAD_BYTES = _max_upload_bytes()
 
 
 def document_etag(document: Document) -> str:
