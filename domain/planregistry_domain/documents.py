@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from planregistry_domain.constraints import Name
 from planregistry_domain.errors import FieldError, ValidationError
@@ -26,6 +27,9 @@ WEBP = "image/webp"
 TEXT = "text/plain"
 MEDIA_TYPES = (PDF, DOCX, ZIP, PNG, JPEG, GIF, WEBP, TEXT)
 """The media types a document may have; each is recognised by its content."""
+
+# A decision's id, bounded as every id is (PostgreSQL `integer`).
+DecisionId = Annotated[int, Meta(ge=1, le=2**31 - 1)]
 
 _GENERIC = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 
@@ -73,10 +77,10 @@ class AttachDocument(Struct, kw_only=True, forbid_unknown_fields=True):
 
     filename: Name
     kind: DocumentKind = DocumentKind.OTHER
-    decision_id: int | None = None
+    decision_id: DecisionId | None = None
     title: Name | None = None
     confidential: bool = False
-    media_type: str | None = None
+    media_type: Annotated[str, Meta(max_length=255)] | None = None
 
 
 class UnsupportedDocumentType(ValidationError):
