@@ -54,7 +54,7 @@ def main() -> None:
                 f"time frame, indicator): {read:.2f} ms"
             )
             content = b"%PDF-1.7\n" + b"0" * (args.size_mb * 1024 * 1024 - 9)
-            registry.use_file_store(store, max_bytes=len(content))
+            registry.max_document_bytes = len(content)
             counter = iter(range(10**6))
 
             def attach() -> None:  # a new name each time, the same bytes: stored once

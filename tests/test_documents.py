@@ -25,7 +25,8 @@ from tests.world import CENTRAL, COORDINATOR, OTHER_COORDINATOR, READER, World, 
 @pytest.fixture
 def files(world: World, tmp_path: Path) -> LocalFileStore:
     store = LocalFileStore(tmp_path / "files")
-    world.registry.use_file_store(store, max_bytes=1024)
+    world.registry.file_store = store
+    world.registry.max_document_bytes = 1024
     return store
 
 

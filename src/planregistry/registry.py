@@ -71,7 +71,7 @@ class Registry(
         engine = create_registry_engine(url or database_url_from_env(), **engine_options)
         registry = cls(engine, clock=clock)
         if files is not None:
-            registry.use_file_store(files)
+            registry.file_store = files
         return registry
 
     def close(self) -> None:

@@ -22,7 +22,8 @@ NAME = "Handlingsplan Hässelby-Vällingby – antagen för år 2025 (§ 12).pdf
 
 @pytest.fixture
 def api(world: World, shared_app: Litestar, tmp_path: Path) -> Iterator[TestClient[Litestar]]:
-    world.registry.use_file_store(LocalFileStore(tmp_path / "files"), max_bytes=4096)
+    world.registry.file_store = LocalFileStore(tmp_path / "files")
+    world.registry.max_document_bytes = 4096
     with app_over(shared_app, world.registry) as app, TestClient(app) as test_client:
         test_client.headers.update(bearer("coordinator", organization=OWN_ORG))
         yield test_client

@@ -63,21 +63,26 @@ class DocumentUseCases(RegistryBase):
     _file_store: FileStore | None = None
     _max_document_bytes: int | None = None
 
-    def use_file_store(self, store: FileStore, *, max_bytes: int | None = None) -> None:
-        """Keep documents' bytes in `store` (default: a local folder, see `settings`)."""
-        self._file_store = store
-        self._max_document_bytes = max_bytes
-
     @property
     def file_store(self) -> FileStore:
+        """Where documents' bytes are kept: set it, or a local folder (see `settings`)."""
         if self._file_store is None:
             url = self.engine.url.render_as_string(hide_password=False)
             self._file_store = LocalFileStore(files_dir(url))
         return self._file_store
 
+    @file_store.setter
+    def file_store(self, store: FileStore) -> None:
+        self._file_store = store
+
     @property
     def max_document_bytes(self) -> int:
+        """The largest document kept: set it, or `PLANREGISTRY_DOCUMENT_MAX_BYTES`."""
         return self._max_document_bytes or document_max_bytes()
+
+    @max_document_bytes.setter
+    def max_document_bytes(self, size: int) -> None:
+        self._max_document_bytes = size
 
     def attach_document(
         self,
