@@ -37,6 +37,7 @@ from xdist.scheduler import LoadScopeScheduling
 
 from planregistry import Registry
 from planregistry.defaults.demo import load_demo
+from planregistry.settings import FILES_DIR_ENV
 from planregistry.storage import migrations
 from planregistry.storage.tables import Base
 from tests.world import World, build_world
@@ -148,6 +149,20 @@ def postgres_server() -> Iterator[PostgresServer]:
     server = PostgresServer(PG_URL)
     yield server
     server.drop_all()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def documents_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Attached documents' bytes go to a folder of this test process, never the checkout
+    (on PostgreSQL the default folder is in the working directory)."""
+    folder = tmp_path_factory.mktemp("documents")
+    previous = os.environ.get(FILES_DIR_ENV)
+    os.environ[FILES_DIR_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ[FILES_DIR_ENV]
+    else:
+        os.environ[FILES_DIR_ENV] = previous
 
 
 @pytest.fixture(scope="session")

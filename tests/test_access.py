@@ -37,6 +37,7 @@ from planregistry_domain.errors import (
 from planregistry_domain.policy import Action, Scope, Verdict, judge, judge_organization_plans
 from planregistry_domain.vocabulary import Role
 from tests.conftest import StatementCounter
+from tests.documents_support import PDF_BYTES
 from tests.world import (
     ACTIVITY,
     CENTRAL,
@@ -161,6 +162,38 @@ def _apply_import(world: World, place: Place) -> Prepared:
     return lambda actor: world.registry.apply_plan_import(import_id, cycle_year=2026, actor=actor)
 
 
+def _board_decision_id(world: World, place: Place) -> int:
+    return world.registry.get_revision(place.approved).decisions[-1].id
+
+
+def _document(world: World, place: Place, board: bool) -> dict[str, Any]:
+    decision = _board_decision_id(world, place) if board else None
+    return {"filename": "plan.pdf", "decision_id": decision}
+
+
+def _attach(board: bool) -> Callable[[World, Place], Prepared]:
+    def prepare(world: World, place: Place) -> Prepared:
+        data = _document(world, place, board)
+        return lambda actor: world.registry.attach_document(
+            place.approved, PDF_BYTES, data, actor=actor
+        )
+
+    return prepare
+
+
+def _stored_document(world: World, place: Place, *, board: bool = False) -> int:
+    data = _document(world, place, board)
+    return world.registry.attach_document(place.approved, PDF_BYTES, data).id
+
+
+def _document_call(method: str, board: bool = False) -> Callable[[World, Place], Prepared]:
+    def prepare(world: World, place: Place) -> Prepared:
+        document_id = _stored_document(world, place, board=board)
+        return lambda actor: getattr(world.registry, method)(document_id, actor=actor)
+
+    return prepare
+
+
 SECTION = {"heading": "Samverkan", "body": "Med polisen."}
 COMMITTEE = {"body": "committee", "outcome": "approved", "decided_on": "2026-11-01"}
 WITHDRAWAL = {"body": "committee", "outcome": "withdrawn", "decided_on": "2026-11-01"}
@@ -268,6 +301,20 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "add_review": Exercise(
         A.REVIEW, OBJECT, True, _call("add_review", "place.draft", {"feedback": "Tydlig plan."})
+    ),
+    # Documents of a revision and its decisions.
+    "attach_document": Exercise(A.RECORD_COMMITTEE_DECISION, OBJECT, True, _attach(False)),
+    "attach_document (board)": Exercise(A.RECORD_BOARD_DECISION, OBJECT, True, _attach(True)),
+    "list_documents": Exercise(
+        A.READ_PLAN, OBJECT, False, _call("list_documents", "place.approved")
+    ),
+    "get_document": Exercise(A.READ_PLAN, OBJECT, False, _document_call("get_document")),
+    "download_document": Exercise(A.READ_PLAN, OBJECT, False, _document_call("download_document")),
+    "remove_document": Exercise(
+        A.RECORD_COMMITTEE_DECISION, OBJECT, True, _document_call("remove_document")
+    ),
+    "remove_document (board)": Exercise(
+        A.RECORD_BOARD_DECISION, OBJECT, True, _document_call("remove_document", board=True)
     ),
     # Organisations.
     "get_organization": Exercise(

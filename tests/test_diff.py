@@ -22,6 +22,7 @@ from planregistry import (
     ValidationError,
 )
 from planregistry.defaults.programme_vbe import VBE
+from planregistry_domain.activity_details import TimeFrame
 from planregistry_domain.diff import changelog_sv, diff_revisions
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
@@ -212,8 +213,21 @@ FIELD_CASES: list[tuple[dict[str, Any], list[str]]] = [
             "Enligt samverkansavtal med polisen."
         ],
     ),
-    ({"target_group": "Unga vuxna 18–29 år"}, [f"{A} har fått målgrupp: Unga vuxna 18–29 år."]),
+    ({"target_groups": ["Unga vuxna 18–29 år"]}, [f"{A} har fått målgrupp: Unga vuxna 18–29 år."]),
     ({"areas": ["Grimsta"]}, [f"{A} omfattar nu även Grimsta."]),
+    ({"contact_role": "Samordnare"}, [f"{A} har fått kontaktroll: Samordnare."]),
+    (
+        {"time_frame": TimeFrame(start=dt.date(2017, 9, 1), ongoing=True)},
+        [f"{A} har fått tidsram: från 2017-09-01, löpande."],
+    ),
+    ({"resources": "Inom befintlig budget"}, [f"{A} har fått en resursbeskrivning."]),
+    (
+        {"goals": ["knowledge", "collaboration"]},
+        [
+            f'{A} har fått mål: "Kunskap om våldsbejakande extremism hos medarbetare" '
+            'och "Samverkan med polisen och andra aktörer".'
+        ],
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -60,7 +61,12 @@ def _stored(registry: Registry, revision_id: int) -> dict[str, Any]:
                     a.responsible,
                     [p.partner for p in a.partners],
                     a.follow_up_method,
-                    a.target_group,
+                    a.target_groups,
+                    a.contact_role,
+                    a.time_frame,
+                    a.resources,
+                    a.indicators,
+                    a.goals,
                     a.areas,
                     a.version,
                 )
@@ -118,7 +124,12 @@ def _as_read(registry: Registry, revision_id: int) -> dict[str, Any]:
                 a.responsible,
                 a.partners,
                 a.follow_up_method,
-                a.target_group,
+                a.target_groups,
+                a.contact_role,
+                msgspec.to_builtins(a.time_frame),
+                a.resources,
+                msgspec.to_builtins(a.indicators),
+                a.goals,
                 a.areas,
                 a.version,
             )

@@ -8,6 +8,7 @@ that the client (`planregistry-client`) can use the same types without the serve
 weight; `planregistry` depends on it and re-exports every name below.
 """
 
+from planregistry_domain.activity_details import Indicator, Measurement, TimeFrame
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.audit import ApiKey, AuditEntry, IssuedApiKey
 from planregistry_domain.commands import (
@@ -64,6 +65,14 @@ from planregistry_domain.diff import (
     SituationDiff,
     SurveyChange,
     TextChange,
+)
+from planregistry_domain.documents import (
+    AttachDocument,
+    AttachmentTooLarge,
+    Document,
+    DocumentKind,
+    DocumentTypeMismatch,
+    UnsupportedDocumentType,
 )
 from planregistry_domain.errors import (
     Conflict,
@@ -131,6 +140,8 @@ __all__ = [
     "ActivityChange",
     "Actor",
     "ApiKey",
+    "AttachDocument",
+    "AttachmentTooLarge",
     "AuditEntry",
     "Basis",
     "ComparisonFilter",
@@ -151,6 +162,9 @@ __all__ = [
     "Decision",
     "DecisionBody",
     "DecisionOutcome",
+    "Document",
+    "DocumentKind",
+    "DocumentTypeMismatch",
     "EnvironmentActivity",
     "FieldChange",
     "FieldError",
@@ -165,8 +179,10 @@ __all__ = [
     "ImportProposal",
     "ImportSource",
     "InForceRevision",
+    "Indicator",
     "IssuedApiKey",
     "Location",
+    "Measurement",
     "Municipality",
     "NotFound",
     "OpenRevision",
@@ -220,6 +236,8 @@ __all__ = [
     "SurveyShare",
     "Term",
     "TextChange",
+    "TimeFrame",
+    "UnsupportedDocumentType",
     "UpdateActivity",
     "UpdateOrganization",
     "UpdateRevision",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from planregistry_domain.activity_details import TimeFrame
 from planregistry_domain.completeness import join_sv
 from planregistry_domain.completeness import sentence_title as _title
 from planregistry_domain.model import SurveyAnswer
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # diff imports this module at run time
     from planregistry_domain.diff import (
         ActivityChange,
         FieldChange,
+        FieldValue,
         PoliceChange,
         RevisionDiff,
         SituationDiff,
@@ -35,12 +37,16 @@ class _Labels:
         self._environments = (
             {t.key: t.label for t in programme.police_environments} if programme else {}
         )
+        self._goals = {t.key: t.label for t in programme.goals} if programme else {}
 
     def level(self, key: str | None) -> str:
         return self._levels.get(key, key).lower() if key else "okänd nivå"
 
     def themes(self, keys: list[str]) -> str:
         return join_sv([self._themes.get(k, k) for k in keys])
+
+    def goals(self, keys: list[str]) -> str:
+        return join_sv([f'"{self._goals.get(k, k)}"' for k in keys])
 
     def question(self, key: str) -> str:
         return self._questions.get(key, key)
@@ -232,6 +238,12 @@ def _activity(change: ActivityChange, labels: _Labels) -> Iterator[str]:
                 yield f"{name} omfattar nu även {join_sv(added)}."
             if removed:
                 yield f"{name} omfattar inte längre {join_sv(removed)}."
+        elif item.field in _LISTS:
+            yield from _list_lines(name, item, labels)
+        elif item.field == "time_frame":
+            yield _value_line(name, "tidsram", item)
+        elif item.field == "resources":
+            yield _value_line(name, "resursbeskrivning", item, quote_values=False)
         else:
             yield _value_line(name, _NOUNS[item.field], item)
 
@@ -240,8 +252,35 @@ def _activity(change: ActivityChange, labels: _Labels) -> Iterator[str]:
 _NOUNS = {
     "responsible": "ansvarig aktör",
     "follow_up_method": "uppföljningsmetod",
-    "target_group": "målgrupp",
+    "contact_role": "kontaktroll",
 }
+
+
+# List fields: the noun for one and for several, and what an addition and a removal say
+# (`{the}`: "målet" or "målen").
+_LISTS = {
+    "target_groups": (
+        "målgrupp",
+        "målgrupper",
+        "riktar sig nu även till",
+        "riktar sig inte längre till",
+    ),
+    "indicators": ("indikator", "indikatorer", "mäter nu även", "mäter inte längre"),
+    "goals": ("mål", "mål", "tjänar nu även {the}", "tjänar inte längre {the}"),
+}
+
+
+def _list_lines(name: str, item: FieldChange, labels: _Labels) -> Iterator[str]:
+    """`har fått målgrupp: X` for a first entry, else what was added and what removed."""
+    singular, plural, adds, removes = _LISTS[item.field]
+    added, removed = _added_removed(item)
+    show = labels.goals if item.field == "goals" else join_sv
+    if added and not item.old:
+        yield f"{name} har fått {_plural(singular, plural, added)}: {show(added)}."
+    elif added:
+        yield f"{name} {adds.format(the=_plural('målet', 'målen', added))} {show(added)}."
+    if removed:
+        yield f"{name} {removes.format(the=_plural('målet', 'målen', removed))} {show(removed)}."
 
 
 def _value_line(name: str, noun: str, item: FieldChange, *, quote_values: bool = True) -> str:
@@ -260,9 +299,11 @@ def _value_line(name: str, noun: str, item: FieldChange, *, quote_values: bool =
     return f"{name} har fått ny {noun}: {old} → {new}."
 
 
-def _text(value: str | list[str] | None) -> str | None:
+def _text(value: FieldValue) -> str | None:
     if isinstance(value, list):
         return ", ".join(value) or None
+    if isinstance(value, TimeFrame):
+        return value.text_sv()
     return value
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 from msgspec import UNSET, Struct, UnsetType, field
 
+from planregistry_domain.activity_details import Indicator, Measurement, TimeFrame
 from planregistry_domain.constraints import (
     Count,
     LongText,
@@ -128,6 +129,16 @@ class CreateActivity(_Command, kw_only=True):
     follow_up_method: ShortText | None = None
     target_group: ShortText | None = None
     areas: list[Name] = field(default_factory=list)
+    contact_role: Name | None = None
+    target_groups: list[ShortText] = field(default_factory=list)
+    time_frame: TimeFrame | None = None
+    resources: LongText | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    goals: list[Slug] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.target_group is not None:
+            self.target_groups = _one_target_group(self.target_group, self.target_groups or None)
 
 
 class UpdateActivity(_Command, kw_only=True):
@@ -140,13 +151,34 @@ class UpdateActivity(_Command, kw_only=True):
     follow_up_method: ShortText | UnsetType | None = UNSET
     target_group: ShortText | UnsetType | None = UNSET
     areas: list[Name] | UnsetType = UNSET
+    contact_role: Name | UnsetType | None = UNSET
+    target_groups: list[ShortText] | UnsetType = UNSET
+    time_frame: TimeFrame | UnsetType | None = UNSET
+    resources: LongText | UnsetType | None = UNSET
+    indicators: list[Indicator] | UnsetType = UNSET
+    goals: list[Slug] | UnsetType = UNSET
     position: Count | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.target_group is not UNSET:
+            given = None if self.target_groups is UNSET else self.target_groups
+            self.target_groups = _one_target_group(self.target_group, given)
+
+
+def _one_target_group(group: str | None, groups: list[str] | None) -> list[str]:
+    """`target_group` (one text, as before there could be several) as the list; if the
+    list is given too, it must say the same."""
+    as_list = [] if group is None else [group]
+    if groups is not None and groups != as_list:
+        raise ValueError("target_group och target_groups anger olika målgrupper; ange en av dem")
+    return as_list
 
 
 class ReportFollowUp(_Command, kw_only=True):
     period: Period
     status: FollowUpStatus
     comment: LongText | None = None
+    measurements: list[Measurement] = field(default_factory=list)
 
 
 class RecordDecision(_Command, kw_only=True):

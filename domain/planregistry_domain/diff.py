@@ -2,8 +2,10 @@
 
 Activities are matched by their stable `key`, sections by key, survey answers by
 question and police assessments by environment. Lists whose order carries no meaning
-(themes, partners, areas, sources, scope exclusions, priority areas) are compared as
-sets: reordering them is not a change. Section order is reported once, as a flag.
+(themes, partners, areas, target groups, indicators, goals, sources, scope exclusions,
+priority areas) are compared as sets: reordering them is not a change. Section order is
+reported once, as a flag. An activity's indicators are compared as their Swedish text
+(name and unit), which is also what a change of them shows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TypeVar
 
 from msgspec import Struct, field
 
+from planregistry_domain.activity_details import TimeFrame
 from planregistry_domain.changelog import changelog_sv as changelog_sv
 from planregistry_domain.model import (
     Activity,
@@ -36,12 +39,16 @@ ACTIVITY_FIELDS = (
     "responsible",
     "partners",
     "follow_up_method",
-    "target_group",
+    "target_groups",
     "areas",
+    "contact_role",
+    "time_frame",
+    "resources",
+    "indicators",
+    "goals",
 )
-_SET_FIELDS = frozenset({"themes", "partners", "areas"})
 
-FieldValue = str | list[str] | None
+FieldValue = str | list[str] | TimeFrame | None
 
 
 class SectionChange(Struct, kw_only=True):
@@ -230,9 +237,12 @@ def _section_change(old: Section, new: Section) -> SectionChange | None:
 def _activity_change(old: Activity, new: Activity) -> ActivityChange | None:
     changes: list[FieldChange] = []
     for name in ACTIVITY_FIELDS:
-        before: FieldValue = getattr(old, name)
-        after: FieldValue = getattr(new, name)
-        same = set(before or []) == set(after or []) if name in _SET_FIELDS else before == after
+        # Every list field is one whose order carries no meaning.
+        before, after = _field_value(old, name), _field_value(new, name)
+        if isinstance(before, list) and isinstance(after, list):
+            same = set(before) == set(after)
+        else:
+            same = before == after
         if not same:
             changes.append(FieldChange(field=name, old=before, new=after))
     if not changes:
@@ -245,6 +255,13 @@ def _activity_change(old: Activity, new: Activity) -> ActivityChange | None:
         title=new.title,
         changes=changes,
     )
+
+
+def _field_value(activity: Activity, name: str) -> FieldValue:
+    if name == "indicators":
+        return [i.text_sv() for i in activity.indicators]
+    value: FieldValue = getattr(activity, name)
+    return value
 
 
 def _situation_diff(

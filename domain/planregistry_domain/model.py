@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 
 from msgspec import UNSET, Struct, UnsetType, field
 
+from planregistry_domain.activity_details import Indicator, Measurement, TimeFrame
 from planregistry_domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
@@ -108,6 +109,12 @@ class SituationPicture(Struct, kw_only=True):
 
 
 class Activity(Struct, kw_only=True):
+    """An activity of a revision.
+
+    `target_groups` holds its target groups; `target_group` is the same as one text (the
+    groups joined by ", "), kept for callers written before there could be several.
+    """
+
     id: int
     revision_id: int
     key: str
@@ -121,8 +128,22 @@ class Activity(Struct, kw_only=True):
     follow_up_method: str | None = None
     target_group: str | None = None
     areas: list[str] = field(default_factory=list)
+    contact_role: str | None = None
+    target_groups: list[str] = field(default_factory=list)
+    time_frame: TimeFrame | None = None
+    resources: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
     version: int = 1
     updated_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        # Either side may be the one given: stored rows carry the list, documents
+        # written before the list existed (older exports) only the text.
+        if self.target_groups:
+            self.target_group = ", ".join(self.target_groups)
+        elif self.target_group is not None:
+            self.target_groups = [self.target_group]
 
 
 class Decision(Struct, kw_only=True):
@@ -168,6 +189,7 @@ class FollowUp(Struct, kw_only=True):
     period: str
     status: FollowUpStatus
     comment: str | None = None
+    measurements: list[Measurement] = field(default_factory=list)
     reported_by: str
     reported_at: dt.datetime
 

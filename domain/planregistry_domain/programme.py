@@ -75,6 +75,8 @@ class Programme(Struct, frozen=True, kw_only=True):
     survey_questions: tuple[SurveyQuestion, ...]
     police_environments: tuple[Term, ...]
     required_levels: tuple[str, ...] = ()
+    # The guideline's goals; an activity names the ones it serves by key.
+    goals: tuple[Term, ...] = ()
     reporting_periods: tuple[PeriodTerm, ...] = ()
     cycle: RevisionCycle = field(default_factory=RevisionCycle)
 

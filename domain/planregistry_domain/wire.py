@@ -34,6 +34,7 @@ def problem_slug(type_uri: str) -> str:
 ORGANIZATION = "organization"
 REVISION = "revision"
 ACTIVITY = "activity"
+DOCUMENT = "document"  # a document never changes: its tag is always version 1
 
 _OURS = re.compile(r"^(?P<kind>[a-z]+)-(?P<key>.+)-v(?P<version>[0-9]{1,18})$")
 

@@ -1,7 +1,7 @@
 """forms kept across an expired web session
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-08 00:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0004"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -49,6 +49,7 @@ from planregistry.storage.tables import (
     SituationRow,
     SurveyAnswerRow,
 )
+from planregistry_domain.activity_details import Indicator, TimeFrame
 from planregistry_domain.commands import CreateActivity
 from planregistry_domain.vocabulary import (
     DecisionBody,
@@ -298,6 +299,8 @@ class _Plan:
         self.plan_id, self.in_force_year, self.last_year = plan_id, in_force_year, last_year
         self.activities: dict[str, CreateActivity] = {}
         self.next_key = 1
+        # The richer details are drawn apart, so that a seed still gives the same plans.
+        self.details = random.Random(f"{plan_id}:details")
 
     def revisions(self) -> None:
         y = self.in_force_year
@@ -459,7 +462,23 @@ class _Plan:
             areas=areas,
             themes=rng.sample([t.key for t in VBE.themes], rng.randint(1, 3)),
             partners=rng.sample(_PARTNERS, rng.randint(1, 4)),
+            **self._details(),
         )
+
+    def _details(self) -> dict[str, Any]:
+        """Goals, a time frame and an indicator for about half of the activities."""
+        details = self.details
+        if details.random() < 0.5:
+            return {}
+        start = dt.date(2016 + details.randrange(8), 1 + details.randrange(12), 1)
+        ongoing = details.random() < 0.5
+        end = None if ongoing else start + dt.timedelta(days=details.randrange(90, 720))
+        return {
+            "goals": details.sample([g.key for g in VBE.goals], details.randint(1, 2)),
+            "time_frame": TimeFrame(start=start, end=end, ongoing=ongoing),
+            "contact_role": details.choice(("Samordnare", "Enhetschef", "Fältassistent")),
+            "indicators": [Indicator(key="deltagare", name="Antal deltagare", unit="personer")],
+        }
 
     def _decisions(
         self, revision_id: int, year: int, status: RevisionStatus, with_conditions: bool

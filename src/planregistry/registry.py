@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from planregistry.settings import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, database_url_from_env
 from planregistry.storage.engine import create_registry_engine
+from planregistry.storage.files import FileStore
 from planregistry.usecases.activities import ActivityUseCases
 from planregistry.usecases.api_keys import ApiKeyUseCases
 from planregistry.usecases.audit import AuditUseCases
@@ -18,6 +19,7 @@ from planregistry.usecases.catalogue import CatalogueUseCases
 from planregistry.usecases.comparisons import ComparisonUseCases
 from planregistry.usecases.content import ContentUseCases
 from planregistry.usecases.decisions import DecisionUseCases
+from planregistry.usecases.documents import DocumentUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
 from planregistry.usecases.imports import ImportUseCases
 from planregistry.usecases.kept_forms import KeptFormUseCases
@@ -36,6 +38,7 @@ class Registry(
     FollowUpUseCases,
     ReviewUseCases,
     BackupUseCases,
+    DocumentUseCases,
     ComparisonUseCases,
     ApiKeyUseCases,
     AuditUseCases,
@@ -63,10 +66,15 @@ class Registry(
         url: str | None = None,
         *,
         clock: Callable[[], dt.datetime] | None = None,
+        files: FileStore | None = None,
         **engine_options: Any,
     ) -> Registry:
+        """`files` keeps attached documents' bytes (default: the folder `settings` names)."""
         engine = create_registry_engine(url or database_url_from_env(), **engine_options)
-        return cls(engine, clock=clock)
+        registry = cls(engine, clock=clock)
+        if files is not None:
+            registry.file_store = files
+        return registry
 
     def close(self) -> None:
         self.engine.dispose()

@@ -36,6 +36,40 @@ def database_url_from_env() -> str:
     return os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
+FILES_DIR_ENV = "PLANREGISTRY_FILES_DIR"
+DOCUMENT_MAX_BYTES_ENV = "PLANREGISTRY_DOCUMENT_MAX_BYTES"
+DEFAULT_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def files_dir(database_url: str, environ: Mapping[str, str] | None = None) -> Path:
+    """Where attached documents' bytes are kept: `PLANREGISTRY_FILES_DIR`, else a folder
+    beside the SQLite file (`planregistry.sqlite3` → `planregistry-files/`), else
+    `planregistry-files/` in the working directory."""
+    configured = (os.environ if environ is None else environ).get(FILES_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(database_url)
+    except Exception:
+        return Path("planregistry-files")
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        database = Path(str(url.database))
+        return database.with_name(f"{database.stem}-files")
+    return Path("planregistry-files")
+
+
+def document_max_bytes(environ: Mapping[str, str] | None = None) -> int:
+    """The largest document kept, in bytes (`PLANREGISTRY_DOCUMENT_MAX_BYTES`, default 20 MB)."""
+    raw = (os.environ if environ is None else environ).get(DOCUMENT_MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_DOCUMENT_MAX_BYTES
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError(DOCUMENT_MAX_BYTES_ENV, f"{raw!r} är inget positivt heltal.")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Checked:
     """What the checks produced: an engine on a ready database, the token key source."""
@@ -66,6 +100,7 @@ def engine_options() -> dict[str, Any]:
 
 def check(database_url: str, *, database: bool = False, token_keys: bool = False) -> Checked:
     """Check the settings a command needs; raise `ConfigurationError` on the first bad one."""
+    document_max_bytes()
     engine, migrated = (database_engine(database_url), False) if database else (None, False)
     if engine is not None:
         from planregistry.storage import migrations

@@ -50,6 +50,7 @@ from planregistry_domain.vocabulary import Role
 from tests.api.conftest import app_over
 from tests.api.support import ACTIVITY, KEYS, PROBLEM_BASE, bearer
 from tests.conftest import Clock, DatabaseCopy, seeded_data, seeded_fixture
+from tests.documents_support import PDF_BYTES
 from tests.world import snapshot
 
 A = Action
@@ -233,6 +234,38 @@ def _stored_import(world: World, place: Place) -> int:
     return plan_import.id
 
 
+def _board_decision(world: World, place: Place) -> int:
+    return world.registry.get_revision(place.approved).decisions[-1].id
+
+
+def _attach(decision: bool) -> Exercise:
+    def call(world: World, place: Place) -> Call:
+        files: dict[str, Any] = {"file": ("plan.pdf", PDF_BYTES, "application/pdf")}
+        if decision:
+            files["decision_id"] = (None, str(_board_decision(world, place)))
+        return Call(f"{V1}/revisions/{place.approved}/documents", files=files)
+
+    return call
+
+
+def _stored_document(world: World, place: Place, *, decision: bool = False) -> int:
+    data = {
+        "filename": "plan.pdf",
+        "decision_id": _board_decision(world, place) if decision else None,
+    }
+    return world.registry.attach_document(place.approved, PDF_BYTES, data).id
+
+
+def _remove_document(decision: bool) -> Exercise:
+    def call(world: World, place: Place) -> Call:
+        document_id = _stored_document(world, place, decision=decision)
+        return Call(
+            f"{V1}/documents/{document_id}", headers={"If-Match": f'"document-{document_id}-v1"'}
+        )
+
+    return call
+
+
 def _comparison(view: str) -> tuple[str, Exercise]:
     return MUNICIPALITY, lambda w, p: Call(f"{V1}/comparisons/{view}?municipality={p.municipality}")
 
@@ -391,6 +424,34 @@ EXERCISES: dict[tuple[str, str, Action], tuple[str, Exercise]] = {
     ("POST", "/api/v1/plan-imports/{import_id:int}/apply", A.EDIT_DRAFT): (
         OBJECT,
         lambda w, p: Call(f"{V1}/plan-imports/{_stored_import(w, p)}/apply?cycle_year=2026"),
+    ),
+    ("POST", "/api/v1/revisions/{revision_id:int}/documents", A.RECORD_COMMITTEE_DECISION): (
+        OBJECT,
+        _attach(decision=False),
+    ),
+    ("POST", "/api/v1/revisions/{revision_id:int}/documents", A.RECORD_BOARD_DECISION): (
+        OBJECT,
+        _attach(decision=True),
+    ),
+    ("GET", "/api/v1/revisions/{revision_id:int}/documents", A.READ_PLAN): (
+        OBJECT,
+        lambda w, p: Call(f"{V1}/revisions/{p.approved}/documents"),
+    ),
+    ("GET", "/api/v1/documents/{document_id:int}", A.READ_PLAN): (
+        OBJECT,
+        lambda w, p: Call(f"{V1}/documents/{_stored_document(w, p)}"),
+    ),
+    ("GET", "/api/v1/documents/{document_id:int}/content", A.READ_PLAN): (
+        OBJECT,
+        lambda w, p: Call(f"{V1}/documents/{_stored_document(w, p)}/content"),
+    ),
+    ("DELETE", "/api/v1/documents/{document_id:int}", A.RECORD_COMMITTEE_DECISION): (
+        OBJECT,
+        _remove_document(decision=False),
+    ),
+    ("DELETE", "/api/v1/documents/{document_id:int}", A.RECORD_BOARD_DECISION): (
+        OBJECT,
+        _remove_document(decision=True),
     ),
     ("GET", "/api/v1/audit", A.READ_AUDIT): (CALLER, lambda w, p: Call(f"{V1}/audit")),
     ("GET", "/api/v1/api-keys", A.MANAGE_API_KEYS): (CALLER, lambda w, p: Call(f"{V1}/api-keys")),

@@ -63,6 +63,11 @@ OPERATIONS = {
     "listPlanImports": "list_plan_imports",
     "getPlanImport": "get_plan_import",
     "applyPlanImport": "apply_plan_import",
+    "attachDocument": "attach_document",
+    "listDocuments": "list_documents",
+    "getDocument": "get_document",
+    "downloadDocument": "download_document",
+    "removeDocument": "remove_document",
 }
 
 

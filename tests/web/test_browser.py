@@ -273,6 +273,26 @@ def test_keyboard_alone_reaches_a_revision_and_saves_a_review(page, site: Site) 
     expect(page.get_by_text("Planen saknar förhindrande aktiviteter.")).to_be_visible()
 
 
+def test_a_revisions_documents_are_listed_with_download_links(page, site: Site) -> None:
+    (plan,) = site.registry.list_plans("hasselby-vallingby")
+    revision_id = plan.revisions[0].id
+    site.registry.attach_document(
+        revision_id,
+        b"%PDF-1.4\n%%EOF\n",
+        {"filename": "Tjänsteutlåtande 2017.pdf", "kind": "official_report"},
+    )
+    sign_in(page, site.base, site.registry, "central")
+    page.goto(f"/revisioner/{revision_id}")
+    section = page.get_by_role("region", name="Dokument")
+    link = section.get_by_role("link", name="Tjänsteutlåtande 2017.pdf")
+    expect(link).to_be_visible()
+    expect(section).to_contain_text("Tjänsteutlåtande")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "Tjänsteutlåtande 2017.pdf"
+    assert_accessible(page)
+
+
 def test_every_other_page_type_passes_axe(page, site: Site) -> None:
     (plan,) = site.registry.list_plans("hasselby-vallingby")
     sign_in(page, site.base, site.registry, "central")

@@ -18,6 +18,7 @@ from markupsafe import escape
 from planregistry import Registry
 from planregistry_api import create_app
 from tests.api.support import KEYS
+from tests.documents_support import PDF_BYTES
 from tests.web.browser import person
 
 PAGES = [
@@ -204,3 +205,27 @@ def test_the_changes_page_says_in_swedish_what_a_new_revision_changed(web, demo_
     assert "Ändringar i version 2 jämfört med version 1" in answer.text
     for line in expected:
         assert str(escape(line)) in answer.text
+
+
+def test_a_document_downloads_from_its_revisions_page_and_is_hidden_elsewhere(
+    web, demo_registry
+) -> None:
+    (plan,) = demo_registry.list_plans("hasselby-vallingby")
+    revision_id = plan.revisions[0].id
+    document = demo_registry.attach_document(
+        revision_id, PDF_BYTES, {"filename": "Handlingsplan Hässelby-Vällingby.pdf"}
+    )
+    path = f"/revisioner/{revision_id}/dokument/{document.id}"
+    sign_in(web, demo_registry, "coordinator", "bromma")
+    answer = web.get(path)
+    assert answer.status_code == 404 and "Sidan finns inte" in answer.text
+    sign_in(web, demo_registry, "reader")
+    page = web.get(f"/revisioner/{revision_id}").text
+    assert f'href="{path}"' in page
+    answer = web.get(path)
+    assert (answer.status_code, answer.content) == (200, PDF_BYTES)
+    assert (
+        "filename*=UTF-8''Handlingsplan%20H%C3%A4sselby-V%C3%A4llingby.pdf"
+        in (answer.headers["content-disposition"])
+    )
+    assert web.get(f"/revisioner/{revision_id + 1}/dokument/{document.id}").status_code == 404

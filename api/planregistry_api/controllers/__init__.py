@@ -9,6 +9,7 @@ from planregistry_api.controllers.api_keys import ApiKeyController
 from planregistry_api.controllers.audit import AuditController
 from planregistry_api.controllers.content import ContentController
 from planregistry_api.controllers.decisions import DecisionController
+from planregistry_api.controllers.documents import DocumentController
 from planregistry_api.controllers.follow_ups import FollowUpController
 from planregistry_api.controllers.health import HealthController
 from planregistry_api.controllers.organizations import OrganizationController
@@ -32,4 +33,5 @@ CONTROLLERS: list[type[Controller]] = [
     AuditController,
     ApiKeyController,
     PlanImportController,
+    DocumentController,
 ]

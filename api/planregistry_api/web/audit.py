@@ -22,6 +22,7 @@ ENTITIES = {
     "plan": "Plan",
     "revision": "Revision",
     "activity": "Aktivitet",
+    "document": "Dokument",
     "follow_up": "Uppföljning",
     "review": "Granskning",
     "api_key": "API-nyckel",

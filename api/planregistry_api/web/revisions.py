@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.concurrency import sync_to_thread
 from litestar.response import Redirect, Template
 
@@ -25,6 +25,7 @@ from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
 from planregistry_api.web.chain import previous_conditions, revision_chain
+from planregistry_api.web.documents import document_download, document_rows
 from planregistry_api.web.pages import QueryId, page
 from planregistry_api.web.session import session_of
 from planregistry_domain.actor import Actor
@@ -118,6 +119,7 @@ def revision_page(
     programme = registry.get_programme(plan.programme_id, actor=actor)
     findings = registry.completeness(revision_id, actor=actor)
     reviews = list(registry.list_reviews(revision_id, actor=actor))
+    documents = document_rows(registry.list_documents(revision_id, actor=actor), revision)
     follow_ups = {
         activity.id: list(registry.list_follow_ups(activity.id, actor=actor))
         for activity in revision.activities
@@ -163,6 +165,7 @@ def revision_page(
         environments={t.key: t.label for t in programme.police_environments},
         findings=findings,
         reviews=reviews,
+        documents=documents,
         by_period=by_period,
         statuses=FollowUpStatus,
         may_review=may_review,
@@ -190,6 +193,22 @@ class RevisionController(Controller):
         self, request: Request[Any, Any, Any], registry: RegistryDep, revision_id: Id
     ) -> Template:
         return revision_page(request, registry, revision_id)
+
+    @get(
+        "/dokument/{document_id:int}",
+        opt=requires(Action.READ_PLAN),
+        sync_to_thread=True,
+        name="web:document",
+    )
+    def document(
+        self,
+        request: Request[Any, Any, Any],
+        registry: RegistryDep,
+        revision_id: Id,
+        document_id: Id,
+    ) -> Response[bytes]:
+        """The document under its original name; one of another revision is not here."""
+        return document_download(registry, _actor(request), revision_id, document_id)
 
     @get("/andringar", opt=requires(Action.READ_PLAN), sync_to_thread=True, name="web:diff")
     def changes(

@@ -34,6 +34,7 @@ from planregistry_client._core import (
     revision_resource,
     segment,
 )
+from planregistry_client._documents import DocumentOperations
 from planregistry_domain import (
     Activity,
     ApiKey,
@@ -130,7 +131,7 @@ def _filter_params(view: str, filters: Filters) -> list[tuple[str, str]]:
     return query(**given)
 
 
-class Operations:
+class Operations(DocumentOperations):
     """The API's operations; `Client` and `AsyncClient` both inherit them."""
 
     _session: Session

@@ -101,6 +101,23 @@ VBE = Programme(
         Term(key="lone_actors", label="Ensamagerande extremister"),
     ),
     required_levels=("preventing", "hindering"),
+    # The guideline's aims as the areas its plans must cover (the sections above); the
+    # wording is the registry's, for activities to be tied to by key. Relabelling a goal
+    # here changes no plan, since plans store only its key.
+    goals=(
+        Term(
+            key="structure",
+            label="Tydlig ansvarsfördelning och struktur",
+            description="En tydlig ansvarsfördelning och struktur för arbetet med att "
+            "förebygga och motverka våldsbejakande extremism på lokal nivå.",
+        ),
+        Term(key="knowledge", label="Kunskap om våldsbejakande extremism hos medarbetare"),
+        Term(key="prevention", label="Förebygga att barn och unga dras in i extremism"),
+        Term(key="hindering", label="Förhindra rekrytering och ideologiskt motiverade brott"),
+        Term(key="exit_support", label="Stöd till den som vill lämna en extremistisk miljö"),
+        Term(key="relatives_support", label="Stöd till anhöriga"),
+        Term(key="collaboration", label="Samverkan med polisen och andra aktörer"),
+    ),
     reporting_periods=(
         PeriodTerm(key="T1", label="Tertialrapport 1"),
         PeriodTerm(key="T2", label="Tertialrapport 2"),

@@ -199,8 +199,13 @@ class ActivityRow(Base):
     level: Mapped[str] = mapped_column(String(63), index=True)
     responsible: Mapped[str | None] = mapped_column(String(300))
     follow_up_method: Mapped[str | None] = mapped_column(String(1000))
-    target_group: Mapped[str | None] = mapped_column(String(1000))
     areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    contact_role: Mapped[str | None] = mapped_column(String(300))
+    target_groups: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    time_frame: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    resources: Mapped[str | None] = mapped_column(Text)
+    indicators: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    goals: Mapped[list[Any]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
@@ -243,6 +248,7 @@ class FollowUpRow(Base):
     period: Mapped[str] = mapped_column(String(10), index=True)
     status: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(Text)
+    measurements: Mapped[list[Any]] = mapped_column(JSON, default=list)
     reported_by: Mapped[str] = mapped_column(String(300))
     reported_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
@@ -264,6 +270,30 @@ class DecisionRow(Base):
     status_after: Mapped[str] = mapped_column(String(20))
     recorded_by: Mapped[str] = mapped_column(String(300))
     recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class DocumentRow(Base):
+    """A document attached to a revision (or one of its decisions); its bytes are in the
+    file store under `sha256`."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="RESTRICT"), index=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str | None] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by: Mapped[str] = mapped_column(String(300))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 class ReviewRow(Base):

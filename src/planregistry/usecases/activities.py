@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -24,6 +24,7 @@ from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow
 from planregistry.usecases.base import audit_change, check_version
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain.activity_details import Indicator, goal_errors, indicator_errors
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import CreateActivity, UpdateActivity
 from planregistry_domain.errors import FieldError, ValidationError
@@ -51,7 +52,13 @@ class ActivityUseCases(PlanUseCases):
             revision, scope, programme_id = self._editable_revision(
                 session, revision_id, None, actor
             )
-            _check_vocabulary(command.level, command.themes, self._programme(session, programme_id))
+            _check_vocabulary(
+                command.level,
+                command.themes,
+                self._programme(session, programme_id),
+                goals=command.goals,
+                indicators=command.indicators,
+            )
             row = activities.new_row(
                 command,
                 revision_id=revision_id,
@@ -116,7 +123,13 @@ class ActivityUseCases(PlanUseCases):
             before = activities.activity(row)
             level = row.level if command.level is UNSET else command.level
             themes = [t.theme for t in row.themes] if command.themes is UNSET else command.themes
-            _check_vocabulary(level, themes, self._programme(session, programme_id))
+            _check_vocabulary(
+                level,
+                themes,
+                self._programme(session, programme_id),
+                goals=[] if command.goals is UNSET else command.goals,
+                indicators=[] if command.indicators is UNSET else command.indicators,
+            )
             activities.apply(row, command)
             if command.position is not UNSET:
                 _move_activity(session, row, command.position)
@@ -199,8 +212,17 @@ def _new_key(title: str) -> str:
     return f"{slug or 'aktivitet'}-{secrets.token_hex(3)}"
 
 
-def _check_vocabulary(level: str, themes: Iterable[str], programme: Programme) -> None:
-    errors: list[FieldError] = []
+def _check_vocabulary(
+    level: str,
+    themes: Iterable[str],
+    programme: Programme,
+    *,
+    goals: Sequence[str],
+    indicators: Sequence[Indicator],
+) -> None:
+    """Level, themes and goals are the programme's; indicators' keys are unique (only
+    what a command sets is checked: stored values were checked when they were set)."""
+    errors: list[FieldError] = [*goal_errors(goals, programme), *indicator_errors(indicators)]
     if level not in programme.level_keys():
         allowed = ", ".join(t.key for t in programme.levels)
         errors.append(

@@ -12,7 +12,9 @@ issued before the backup keep working after the restore. Restoring a trail write
 entry of its own: the restored trail equals the original. A document of format
 version 1 (no trail, no keys) still imports, and then the import writes one summary
 entry (entity `registry`, action `import`, counts of what it restored). Version 3 added
-the stored plan imports. Browser sessions and sign-in links are not part of it.
+the stored plan imports, version 4 the attached documents with their bytes (`files`, once
+per SHA-256, checked against it on import). Browser sessions and sign-in links are not
+part of it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from planregistry.storage.tables import (
     ApiKeyRow,
     AuditRow,
     DecisionRow,
+    DocumentRow,
     FollowUpRow,
     MunicipalityRow,
     OrganizationRow,
@@ -44,9 +47,10 @@ from planregistry.storage.tables import (
     RevisionRow,
     SectionRow,
 )
-from planregistry.usecases.base import RegistryBase
+from planregistry.usecases.documents import DocumentUseCases, StoredFile
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.audit import AuditEntry
+from planregistry_domain.documents import Document
 from planregistry_domain.errors import Conflict, ValidationError
 from planregistry_domain.model import FollowUp, Municipality, Organization, Review, Revision
 from planregistry_domain.policy import Action, Scope
@@ -55,9 +59,10 @@ from planregistry_domain.validation import coerce, validation_error
 from planregistry_domain.vocabulary import Role
 
 FORMAT = "planregistry-export"
-FORMAT_VERSION = 3
-# Version 1 had no audit trail and no API keys, version 2 no plan imports; both still import.
-READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
+FORMAT_VERSION = 4
+# Version 1 had no audit trail and no API keys, version 2 no plan imports, version 3 no
+# documents; all still import.
+READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 
 
 class PlanRecord(Struct, kw_only=True):
@@ -110,6 +115,8 @@ class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     follow_ups: list[FollowUp]
     reviews: list[Review]
     plan_imports: list[PlanImportRecord] = []
+    documents: list[Document] = []
+    files: list[StoredFile] = []
     api_keys: list[ApiKeyRecord] = []
     audit: list[AuditEntry] = []
 
@@ -128,14 +135,16 @@ _SEQUENCED = (
     DecisionRow,
     ReviewRow,
     PlanImportRow,
+    DocumentRow,
     AuditRow,
 )
 
 
-class BackupUseCases(RegistryBase):
+class BackupUseCases(DocumentUseCases):
     def export_document(self, *, actor: Actor = SYSTEM) -> RegistryDocument:
         self._authorize(actor, Action.MANAGE_REGISTRY, Scope())
         with self._read() as session:
+            documents, files = self._export_documents(session)
             return RegistryDocument(
                 municipalities=[
                     Municipality(id=r.id, name=r.name)
@@ -174,6 +183,8 @@ class BackupUseCases(RegistryBase):
                     _PLAN_IMPORT.read(r)
                     for r in session.scalars(select(PlanImportRow).order_by(PlanImportRow.id))
                 ],
+                documents=documents,
+                files=files,
                 api_keys=[
                     _API_KEY.read(r)
                     for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
@@ -219,6 +230,8 @@ class BackupUseCases(RegistryBase):
             ):
                 raise Conflict("Import kräver en tom databas; den här innehåller redan data.")
             _insert(session, document)
+            session.flush()
+            self._import_documents(session, document.documents, document.files)
             session.flush()
             if session.get_bind().dialect.name == "postgresql":
                 for table in _SEQUENCED:

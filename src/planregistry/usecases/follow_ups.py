@@ -24,6 +24,7 @@ from planregistry.storage.tables import (
     RevisionRow,
 )
 from planregistry.usecases.base import RegistryBase, audit_change, check_version
+from planregistry_domain.activity_details import measurement_errors
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import ReportFollowUp
 from planregistry_domain.errors import IllegalTransition, NotFound, ValidationError
@@ -40,6 +41,7 @@ class _FollowedActivity(NamedTuple):
     key: str
     revision_status: RevisionStatus
     scope: Scope
+    indicators: list[str]  # the keys of what the activity measures
 
 
 class FollowUpUseCases(RegistryBase):
@@ -63,6 +65,9 @@ class FollowUpUseCases(RegistryBase):
                     f"den här revisionen har status '{status.value}' ({status.label}).",
                     current=status.value,
                 )
+            errors = measurement_errors(command.measurements, activity.indicators)
+            if errors:
+                raise ValidationError("Uppföljningens mätvärden passar inte aktiviteten.", errors)
             row = follow_ups.new_row(
                 command, activity_id=activity_id, reported_by=actor.display, reported_at=self.now()
             )
@@ -215,6 +220,7 @@ class FollowUpUseCases(RegistryBase):
                 RevisionRow.status,
                 PlanRow.organization_id,
                 OrganizationRow.municipality_id,
+                ActivityRow.indicators,
             )
             .join(RevisionRow, RevisionRow.id == ActivityRow.revision_id)
             .join(PlanRow, PlanRow.id == RevisionRow.plan_id)
@@ -226,7 +232,8 @@ class FollowUpUseCases(RegistryBase):
         ).one_or_none()
         if found is None:
             raise NotFound("Aktiviteten", activity_id)
-        key, status, organization, municipality = found
+        key, status, organization, municipality, indicators = found
         scope = Scope(municipality=municipality, organization=organization)
         self._authorize(actor, action, scope, entity="Aktiviteten", key=activity_id)
-        return _FollowedActivity(key, RevisionStatus(status), scope)
+        indicator_keys = [i["key"] for i in indicators or []]
+        return _FollowedActivity(key, RevisionStatus(status), scope, indicator_keys)
