@@ -564,6 +564,11 @@ AUTHENTICATION = {
     "start_web_session",
     "web_session",
     "end_web_session",
+    # A form kept across an expired session belongs to that session, whoever it was
+    # (tests/test_kept_forms.py).
+    "keep_expired_form",
+    "kept_form",
+    "take_kept_form",
 }
 
 
