@@ -488,3 +488,14 @@ def test_a_token_refused_once_is_refused_again(anonymous) -> None:
     good = hs256()
     for _ in range(2):
         assert anonymous.get(f"{V1}/organizations", headers=good).status_code == 200
+
+
+def test_an_api_key_is_refused_key_management(client) -> None:
+    created = client.post(f"{V1}/api-keys", json={"name": "Integration", "role": "central"})
+    token, key_id = created.json()["token"], created.json()["key"]["id"]
+    child = {"name": "Barn", "role": "central"}
+    assert_problem(with_key(client, "POST", f"{V1}/api-keys", token, json=child), 403, "forbidden")
+    assert_problem(with_key(client, "GET", f"{V1}/api-keys", token), 403, "forbidden")
+    response = with_key(client, "DELETE", f"{V1}/api-keys/{key_id}", token)
+    assert_problem(response, 403, "forbidden")
+    assert [k["id"] for k in client.get(f"{V1}/api-keys").json()["items"]] == [key_id]
