@@ -17,7 +17,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from planregistry import Registry, settings
-from planregistry_api import access_log
+from planregistry_api import access_log, security_log
 from planregistry_api.access import check_route_policies, require_actor
 from planregistry_api.auth import provide_actor, security_config
 from planregistry_api.bodies import check_body_strictly
@@ -97,6 +97,8 @@ def create_app(
         if owned:
             registry.close()
         raise
+    security_log.configure()
+    app.asgi_handler = security_log.logged(app.asgi_handler)
     if access_log.enabled():
         access_log.configure()
         # Around the whole handler (routing, authentication, errors): every answer is logged.
