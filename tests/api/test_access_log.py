@@ -92,7 +92,9 @@ def test_refused_requests_are_a_security_line_without_the_secret(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(ACCESS_LOG_ENV, "off")  # the security log does not depend on it
-    key = demo_registry.create_api_key({"name": "Läsare", "role": "reader", "municipality": "stockholm"})
+    key = demo_registry.create_api_key(
+        {"name": "Läsare", "role": "reader", "municipality": "stockholm"}
+    )
     reader = bearer("reader", subject="rita.r")
     bad_key = f"prk_{key.key.id}_fel-hemlighet"
     wrong_token = {"Authorization": "Bearer inte.en.token"}
