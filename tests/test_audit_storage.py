@@ -14,10 +14,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from planregistry import Registry
-from planregistry.storage.tables import AuditRow
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import STOCKHOLM
 from planregistry.storage import migrations
+from planregistry.storage.tables import AuditRow
 from planregistry_api import create_app
 from tests.api.support import KEYS, ORGANIZATION, bearer
 from tests.conftest import DatabaseCopy, PostgresServer
@@ -183,9 +183,9 @@ def test_the_app_runs_under_a_runtime_role_that_cannot_rewrite_history(
                 "CREATE TABLE intruder (id int)",
                 "ALTER TABLE organizations ADD COLUMN x int",
             ):
-                with pytest.raises(DBAPIError, match="permission denied|must be owner"):
-                    with engine.begin() as conn:
-                        conn.exec_driver_sql(statement)
+                refused = pytest.raises(DBAPIError, match=r"permission denied|must be owner")
+                with refused, engine.begin() as conn:
+                    conn.exec_driver_sql(statement)
     finally:
         postgres_server._drop(str(url.database))
         with admin.connect() as conn:
