@@ -25,6 +25,7 @@ from planregistry_api.controllers import CONTROLLERS
 from planregistry_api.controllers.comparisons import ComparisonController as Comparisons
 from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
+from planregistry_api.idempotency import IdempotencyMiddleware, document_idempotency_key
 from planregistry_api.openapi import SCHEMA_PATH, complete_openapi, openapi_config
 from planregistry_api.problems import EXCEPTION_HANDLERS
 from planregistry_api.token_keys import (
@@ -81,7 +82,8 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         on_app_init=[auth.on_app_init],
         guards=[require_actor],
-        middleware=[RequestContextMiddleware()],
+        # After authentication (which Litestar puts first): idempotency keys are per caller.
+        middleware=[RequestContextMiddleware(), IdempotencyMiddleware()],
         before_request=check_body_strictly,
         before_send=[security_headers_hook(SCHEMA_PATH), page_headers],
         template_config=template_config(),
@@ -93,6 +95,7 @@ def create_app(
     try:
         check_route_policies(app)
         complete_openapi(app)
+        document_idempotency_key(app.openapi_schema)
     except Exception:
         if owned:
             registry.close()
