@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, Self, TypeVar
 
@@ -85,6 +84,9 @@ class AsyncClient(Operations, AsyncRunner):
                 if delay is None:
                     return response
             retry += 1
+            # Imported here: importing the client loads no asyncio for sync users.
+            import asyncio
+
             await asyncio.sleep(delay)
 
     async def _execute(self, call: Call[T]) -> T:
