@@ -6,7 +6,7 @@ made), then sends sequential `POST /api/v1/revisions/{id}/activities` without a 
 with a new key each, and the same keyed request again (a replay), in alternating rounds,
 and prints the median milliseconds per request of each. Only 127.0.0.1 is addressed.
 
-    .venv/bin/python benchmarks/idempotency.py [--requests 100] [--rounds 5] [--database-url URL]
+    .venv/bin/python -m benchmarks.idempotency [--requests 100] [--rounds 5] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -92,7 +92,11 @@ def main() -> None:
                     replayed += [_post(client, path, n, key) for _ in range(args.requests)]
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     kind = url.split(":", 1)[0]
     print(
         f"{kind}: POST …/activities, sequential, {args.rounds} rounds × {args.requests} (median ms)"
