@@ -14,6 +14,10 @@ Keys are per credential (a token's `sub`, an API key's id): two callers never se
 other's answers. Answers are stored in the database (`planregistry.storage.idempotency`),
 so every API process shares them. 5xx answers (and 401, 429) are not stored: the request
 did not happen, or may be sent again as it is. Without the header a POST is what it was.
+
+An answer that holds a secret shown once (a new API key's token; routes that say so with
+`opt=SECRET_ANSWER`) is kept without its body, for the secret is stored nowhere: a
+repeat gets `409` (`secret-shown-once`) with the first answer's `Location` instead.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ KEPT_HEADERS = frozenset(
     {"content-type", "location", "etag", "last-modified", "content-disposition", "link"}
 )
 NOT_KEPT_STATUSES = frozenset({401, 408, 429})
+SECRET_ANSWER_KEY = "answer_holds_secret"
+SECRET_ANSWER: dict[str, Any] = {SECRET_ANSWER_KEY: True}
 # The largest body read to fingerprint a request (the plan-import upload is 20 MB).
 MAX_BODY = 32 * 1024 * 1024
 
@@ -102,6 +108,24 @@ class IdempotencyMiddleware(ASGIMiddleware):
             return
         if claim.outcome is Outcome.REPLAY:
             assert claim.answer is not None
+            if _holds_secret(scope) and claim.answer.status < 300:
+                detail = (
+                    f"Begäran med {HEADER} {key!r} är redan utförd; svaret innehöll en hemlighet "
+                    "som bara visas en gång och inte sparas. Återkalla det som skapades "
+                    "(Location) och skapa ett nytt om hemligheten gick förlorad."
+                )
+                location = claim.answer.headers.get("location")
+                extra = {"location": location} if location else {}
+                await _problem(
+                    send,
+                    scope,
+                    409,
+                    "secret-shown-once",
+                    "Hemligheten visas bara en gång",
+                    detail,
+                    extra,
+                )
+                return
             await _send_answer(send, claim.answer, replayed=True)
             return
         await self._run_first(scope, body, send, next_app, store, credential, key)
@@ -119,6 +143,8 @@ class IdempotencyMiddleware(ASGIMiddleware):
         status = 0
         headers: dict[str, str] = {}
         chunks: list[bytes] = []
+        held: list[Message] = []
+        settled = False
         replayed = False
 
         async def replay_body() -> ReceiveMessage:
@@ -128,28 +154,54 @@ class IdempotencyMiddleware(ASGIMiddleware):
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
 
+        async def settle() -> None:
+            """Store the answer (or free the key) before the caller sees any of it, so
+            that a retry sent the moment the answer is lost finds it stored."""
+            nonlocal settled
+            settled = True
+            if status == 0 or status >= 500 or status in NOT_KEPT_STATUSES:
+                await sync_to_thread(store.release, credential, key)
+                return
+            kept = b"" if _holds_secret(scope) and status < 300 else b"".join(chunks)
+            await sync_to_thread(store.complete, credential, key, Answer(status, headers, kept))
+
         async def capture(message: Message) -> None:
             nonlocal status
+            if settled:
+                await send(message)
+                return
+            held.append(message)
             if message["type"] == "http.response.start":
                 status = message["status"]
                 for name, value in message.get("headers", ()):
                     lowered = name.decode("latin-1").lower()
                     if lowered in KEPT_HEADERS:
                         headers[lowered] = value.decode("latin-1")
-            elif message["type"] == "http.response.body":
+                return
+            if message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
+                if message.get("more_body", False):
+                    return
+            await settle()
+            for waiting in held:
+                await send(waiting)
+            held.clear()
 
         try:
             await next_app(scope, replay_body, capture)
         except BaseException:
-            await sync_to_thread(store.release, credential, key)
+            if not settled:
+                await sync_to_thread(store.release, credential, key)
             raise
-        if status == 0 or status >= 500 or status in NOT_KEPT_STATUSES:
-            await sync_to_thread(store.release, credential, key)
-        else:
-            answer = Answer(status, headers, b"".join(chunks))
-            await sync_to_thread(store.complete, credential, key, answer)
+        if not settled:
+            await settle()
+            for waiting in held:
+                await send(waiting)
+
+
+def _holds_secret(scope: Scope) -> bool:
+    handler = scope.get("route_handler")
+    return bool(handler is not None and handler.opt.get(SECRET_ANSWER_KEY))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -206,12 +258,20 @@ async def _send_answer(send: Send, answer: Answer, *, replayed: bool) -> None:
 
 
 async def _problem(
-    send: Send, scope: Scope, status: int, slug: str, title: str, detail: str
+    send: Send,
+    scope: Scope,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
 ) -> None:
     body = ProblemDetails(
         type=problem_type(slug), title=title, status=status, detail=detail, instance=scope["path"]
     )
-    answer = Answer(status, {"content-type": PROBLEM_JSON}, msgspec.json.encode(body))
+    answer = Answer(
+        status, {"content-type": PROBLEM_JSON, **(headers or {})}, msgspec.json.encode(body)
+    )
     await _send_answer(send, answer, replayed=False)
 
 

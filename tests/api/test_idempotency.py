@@ -7,7 +7,7 @@ import json
 import uuid
 
 from litestar.testing import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from planregistry import Registry
 from planregistry.storage.idempotency import IdempotencyStore
@@ -85,18 +85,38 @@ def test_a_request_still_running_with_the_key_is_409(
 def test_answers_expire_after_a_day_and_are_pruned(
     client: TestClient, registry: Registry, clock: Clock
 ) -> None:
-    body = {"name": "Dagligt", "role": "reader"}
-    first = client.post(f"{V1}/api-keys", json=body, headers=keyed("dag"))
-    client.post(f"{V1}/api-keys", json=body, headers=keyed("annan"))
+    body = {**ORGANIZATION, "id": "bromma", "name": "Bromma"}
+    first = client.post(f"{V1}/organizations", json=body, headers=keyed("dag"))
+    client.post(f"{V1}/organizations", json=ORGANIZATION, headers=keyed("annan"))
     clock.current += dt.timedelta(hours=23)
-    assert client.post(f"{V1}/api-keys", json=body, headers=keyed("dag")).content == first.content
+    replay = client.post(f"{V1}/organizations", json=body, headers=keyed("dag"))
+    assert replay.content == first.content and replay.headers["idempotent-replayed"] == "true"
     clock.current += dt.timedelta(hours=2)
-    later = client.post(f"{V1}/api-keys", json=body, headers=keyed("dag"))
-    assert later.status_code == 201 and "idempotent-replayed" not in later.headers
-    assert later.json()["key"]["id"] != first.json()["key"]["id"]
+    # A day later the key is forgotten: the request runs again (and conflicts this time).
+    later = client.post(f"{V1}/organizations", json=body, headers=keyed("dag"))
+    assert_problem(later, 409, "conflict")
+    assert "idempotent-replayed" not in later.headers
     with registry.engine.connect() as conn:
-        stored = conn.scalar(select(func.count()).select_from(IdempotencyKeyRow))
-    assert stored == 1  # "annan" expired and went with the next claim
+        stored = conn.scalars(select(IdempotencyKeyRow.key)).all()
+    assert stored == ["dag"]  # "annan" expired and went with the next claim
+
+
+def test_a_new_api_keys_token_is_never_stored_for_a_replay(
+    client: TestClient, registry: Registry
+) -> None:
+    body = {"name": "Engång", "role": "reader"}
+    first = client.post(f"{V1}/api-keys", json=body, headers=keyed("hemlig"))
+    assert first.status_code == 201
+    token = first.json()["token"]
+    again = client.post(f"{V1}/api-keys", json=body, headers=keyed("hemlig"))
+    problem = assert_problem(again, 409, "secret-shown-once")
+    assert token not in again.text and "Location" in problem["detail"]
+    assert again.headers["location"] == first.headers["location"]
+    assert len(registry.list_api_keys()) == 1
+    with registry.engine.connect() as conn:
+        stored = conn.execute(select(IdempotencyKeyRow.body, IdempotencyKeyRow.headers)).all()
+    assert stored and all(token.encode() not in bytes(b or b"") for b, _ in stored)
+    assert token not in repr(stored)
 
 
 def test_refusals_are_kept_but_server_errors_and_bad_keys_are_not(

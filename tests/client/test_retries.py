@@ -27,20 +27,33 @@ def through(proxy: FlakyProxy, **options: object) -> Client:
     return Client(proxy.base_url, token=mint("central"), retry_backoff=0, **options)  # type: ignore[arg-type]
 
 
-def keys_named(server: Server, name: str) -> list[str]:
+def organization(org_id: str) -> dict[str, str]:
+    return {
+        "id": org_id,
+        "name": f"{org_id} stadsdelsförvaltning",
+        "kind": "district",
+        "committee": f"{org_id} stadsdelsnämnd",
+        "municipality": "stockholm",
+    }
+
+
+def creations(server: Server, org_id: str) -> int:
+    """How many times the organisation was created (its audit trail says)."""
     with server.central() as client:
-        return [k.id for k in client.list_api_keys() if k.name == name]
+        entries = client.list_audit(entity="organization", entity_id=org_id).items
+    return sum(1 for e in entries if e.action == "create")
 
 
 def test_a_create_whose_answer_was_lost_is_retried_and_made_once(
     server: Server, proxy: FlakyProxy
 ) -> None:
-    name = unique("nyckel")
+    org_id = unique("retry")
     proxy.plan.append(LOSE_ANSWER)
     with through(proxy) as client:
-        issued = client.create_api_key({"name": name, "role": "reader"})
-    # The server created the key on the first request; the retry got that answer back.
-    assert keys_named(server, name) == [issued.key.id]
+        created = client.create_organization(organization(org_id))
+    # The server created it on the first request; the retry got that answer back (a
+    # second create would have been refused as a conflict).
+    assert created.id == org_id and creations(server, org_id) == 1
     sent_keys = proxy.header_values("Idempotency-Key")
     assert len(sent_keys) == 2 and sent_keys[0] is not None and sent_keys[0] == sent_keys[1]
 
@@ -48,27 +61,27 @@ def test_a_create_whose_answer_was_lost_is_retried_and_made_once(
 def test_each_post_has_a_key_of_its_own(server: Server, proxy: FlakyProxy) -> None:
     with through(proxy) as client:
         for _ in range(2):
-            client.create_api_key({"name": unique("nyckel"), "role": "reader"})
+            client.create_organization(organization(unique("retry")))
     first, second = proxy.header_values("Idempotency-Key")
     assert first and second and first != second
 
 
 def test_without_retries_a_lost_answer_is_an_error(server: Server, proxy: FlakyProxy) -> None:
-    name = unique("nyckel")
+    org_id = unique("retry")
     proxy.plan.append(LOSE_ANSWER)
     with through(proxy, retries=0) as client, pytest.raises(TransportError, match="may or may"):
-        client.create_api_key({"name": name, "role": "reader"})
-    assert len(keys_named(server, name)) == 1  # applied, although the answer was lost
+        client.create_organization(organization(org_id))
+    assert creations(server, org_id) == 1  # applied, although the answer was lost
     assert len(proxy.heads) == 1
 
 
 def test_a_post_without_a_key_is_not_sent_twice(server: Server, proxy: FlakyProxy) -> None:
-    name = unique("nyckel")
+    org_id = unique("retry")
     proxy.plan.append(LOSE_ANSWER)
     with through(proxy, idempotency_keys=False) as client, pytest.raises(TransportError):
-        client.create_api_key({"name": name, "role": "reader"})
+        client.create_organization(organization(org_id))
     assert proxy.header_values("Idempotency-Key") == [None]
-    assert len(keys_named(server, name)) == 1
+    assert creations(server, org_id) == 1
 
 
 def test_reads_are_retried_a_bounded_number_of_times(server: Server, proxy: FlakyProxy) -> None:
@@ -83,15 +96,15 @@ def test_reads_are_retried_a_bounded_number_of_times(server: Server, proxy: Flak
 
 
 def test_the_async_client_retries_a_create_with_its_key(server: Server, proxy: FlakyProxy) -> None:
-    name = unique("nyckel")
+    org_id = unique("retry")
     proxy.plan.append(LOSE_ANSWER)
 
     async def create() -> str:
         async with AsyncClient(proxy.base_url, token=mint("central"), retry_backoff=0) as client:
-            issued = await client.create_api_key({"name": name, "role": "reader"})
-            return issued.key.id
+            created = await client.create_organization(organization(org_id))
+            return created.id
 
-    key_id = asyncio.run(create())
-    assert keys_named(server, name) == [key_id]
+    assert asyncio.run(create()) == org_id
+    assert creations(server, org_id) == 1
     first, second = proxy.header_values("Idempotency-Key")
     assert first is not None and first == second

@@ -19,6 +19,7 @@ from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
+from planregistry_api.idempotency import SECRET_ANSWER
 from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import Envelope, paginated
 from planregistry_domain.paging import Page
@@ -52,11 +53,14 @@ class ApiKeyController(Controller):
     @post(
         "/",
         operation_id="createApiKey",
-        opt=requires(Action.MANAGE_API_KEYS),
+        # The token is shown once and stored nowhere, not even for an idempotent retry.
+        opt={**requires(Action.MANAGE_API_KEYS), **SECRET_ANSWER},
         summary="Issue an API key for a city system",
         description="With the role it acts in (`central`, `coordinator` with its "
         "`organization`, or `reader`); the municipality is the caller's. The answer's "
-        "`token` is shown this once: store it, send it as `X-API-Key`. "
+        "`token` is shown this once: store it, send it as `X-API-Key`. A repeat with the "
+        "same `Idempotency-Key` answers `409` (`secret-shown-once`) with the key's "
+        "`Location`: the token is never stored, not even for a retry. "
         "Not with an API key (403): a key cannot issue keys.",
         sync_to_thread=True,
         response_headers=[LOCATION_HEADER],
