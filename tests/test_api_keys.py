@@ -123,3 +123,22 @@ def test_only_the_central_role_manages_keys_and_never_hands_out_the_system_role(
         with pytest.raises(ValidationError):
             registry.create_api_key(body, actor=CENTRAL)
     assert snapshot(registry) == before
+
+
+def test_a_key_cannot_manage_keys_so_revoking_it_leaves_no_children(world: World) -> None:
+    registry = world.registry
+    issued = registry.create_api_key({"name": "Integration", "role": "central"}, actor=CENTRAL)
+    as_key = registry.authenticate_api_key(issued.token)
+    assert as_key is not None and as_key.role is Role.CENTRAL
+    before = snapshot(registry)
+    with pytest.raises(PermissionDenied, match="API-nyckel"):
+        registry.create_api_key({"name": "Barn", "role": "central"}, actor=as_key)
+    with pytest.raises(PermissionDenied):
+        registry.list_api_keys(actor=as_key)
+    with pytest.raises(PermissionDenied):
+        registry.revoke_api_key(issued.key.id, actor=as_key)
+    assert snapshot(registry) == before
+    # Revoking the key is then the end of everything it could do.
+    registry.revoke_api_key(issued.key.id, actor=CENTRAL)
+    assert registry.authenticate_api_key(issued.token) is None
+    assert [k.id for k in registry.list_api_keys(actor=CENTRAL)] == [issued.key.id]

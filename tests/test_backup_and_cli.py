@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -185,3 +188,36 @@ def test_an_older_schema_or_a_foreign_database_says_what_to_do(tmp_path: Path) -
     connection.close()
     line = _refused("--database-url", f"sqlite:///{foreign}", "demo")
     assert "inte är registrets" in line
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The usual umask (022): without care, new files would be readable by all."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_the_database_its_log_and_the_export_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "private.sqlite3"
+    url = f"sqlite:///{path}"
+    _cli("--database-url", url, "demo")
+    # Keep a connection open so that the write-ahead log and its index exist.
+    with Registry.open(url) as registry:
+        registry.list_organizations()
+        holder = sqlite3.connect(path)
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("CREATE TABLE t (x)")
+        created = [path, tmp_path / "private.sqlite3-wal", tmp_path / "private.sqlite3-shm"]
+        assert all(p.exists() for p in created), list(tmp_path.iterdir())
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in created}
+        holder.rollback()
+        holder.close()
+    backup = tmp_path / "backup.json"
+    backup.write_text("an older file, readable by all")
+    backup.chmod(0o644)
+    _cli("--database-url", url, "export", "-o", str(backup))
+    modes[backup.name] = stat.S_IMODE(backup.stat().st_mode)
+    assert modes == dict.fromkeys(modes, 0o600)
+    assert backup.read_bytes().startswith(b"{")

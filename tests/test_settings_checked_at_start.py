@@ -3,10 +3,13 @@ setting, exit code 1, no traceback (planregistry.settings)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jwt
 import pytest
 from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from planregistry.cli import main
 from planregistry.storage import migrations
@@ -104,3 +107,15 @@ def test_a_bad_pool_size_is_one_line_naming_the_setting(
     monkeypatch.setenv("PLANREGISTRY_DB_POOL_SIZE", "3")
     result = CliRunner().invoke(main, ["--database-url", ready_url, "api-keys", "list"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("alg", ["HS256", "none"])
+def test_a_jwk_with_a_shared_secret_or_no_algorithm_stops_serve_in_one_line(
+    ready_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alg: str
+) -> None:
+    public = ec.generate_private_key(ec.SECP256R1()).public_key()
+    entry = {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(public)), "kid": "idp", "alg": alg}
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [entry]}))
+    monkeypatch.setenv(JWKS_FILE_ENV, str(tmp_path / "jwks.json"))
+    line = refused("--database-url", ready_url, "serve")
+    assert JWKS_FILE_ENV in line and f"algoritmen '{alg}'" in line, line

@@ -17,7 +17,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from planregistry import Registry, settings
-from planregistry_api import access_log
+from planregistry_api import access_log, security_log
 from planregistry_api.access import check_route_policies, require_actor
 from planregistry_api.auth import provide_actor, security_config
 from planregistry_api.bodies import check_body_strictly
@@ -25,6 +25,7 @@ from planregistry_api.controllers import CONTROLLERS
 from planregistry_api.controllers.comparisons import ComparisonController as Comparisons
 from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
+from planregistry_api.idempotency import IdempotencyMiddleware, document_idempotency_key
 from planregistry_api.openapi import SCHEMA_PATH, complete_openapi, openapi_config
 from planregistry_api.problems import EXCEPTION_HANDLERS
 from planregistry_api.token_keys import (
@@ -81,7 +82,8 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         on_app_init=[auth.on_app_init],
         guards=[require_actor],
-        middleware=[RequestContextMiddleware()],
+        # After authentication (which Litestar puts first): idempotency keys are per caller.
+        middleware=[RequestContextMiddleware(), IdempotencyMiddleware()],
         before_request=check_body_strictly,
         before_send=[security_headers_hook(SCHEMA_PATH), page_headers],
         template_config=template_config(),
@@ -93,10 +95,13 @@ def create_app(
     try:
         check_route_policies(app)
         complete_openapi(app)
+        document_idempotency_key(app.openapi_schema)
     except Exception:
         if owned:
             registry.close()
         raise
+    security_log.configure()
+    app.asgi_handler = security_log.logged(app.asgi_handler)
     if access_log.enabled():
         access_log.configure()
         # Around the whole handler (routing, authentication, errors): every answer is logged.

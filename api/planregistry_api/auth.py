@@ -59,6 +59,9 @@ API_KEY_SCHEME = "apiKeyAuth"
 LEEWAY = dt.timedelta(seconds=30)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_TOKEN_ROLES = frozenset({Role.CENTRAL.value, Role.COORDINATOR.value, Role.READER.value})
+# Subjects the registry writes itself (the system, API keys), in any spelling.
+_RESERVED_SUBJECT = re.compile(r"^(system|api-key:.*)$", re.IGNORECASE)
 _MAX_CREDENTIAL = 4096
 
 
@@ -110,15 +113,16 @@ async def actor_from_token(
     Async although it does no I/O: Litestar runs a sync user handler in a worker thread,
     a hop that cost more than the whole check.
     """
-    roles = [r for r in token.roles if isinstance(r, str)]
-    if any(r.strip().lower() == Role.SYSTEM.value for r in roles):
+    roles = token.roles if isinstance(token.roles, list) else []
+    if any(isinstance(r, str) and r.strip().lower() == Role.SYSTEM.value for r in roles):
         raise invalid_token("Rollen system kan inte ges i en token.")
-    known = {Role(r) for r in roles if r in (Role.CENTRAL, Role.COORDINATOR, Role.READER)}
-    if len(known) != 1:
+    # Every role named must be one the API knows: an unknown one ("admin") is not
+    # ignored, so that no token means more to its issuer than it does here.
+    if len(roles) != 1 or roles[0] not in _TOKEN_ROLES:
         raise invalid_token("Token ska ha precis en av rollerna central, coordinator och reader.")
-    (role,) = known
-    if token.sub in ("system",) or token.sub.startswith("api-key:"):
-        raise invalid_token("Token har ett reserverat subjekt (sub).")
+    role = Role(roles[0])
+    if not _plain_subject(token.sub):
+        raise invalid_token("Token har ett reserverat eller ogiltigt subjekt (sub).")
     if not token.municipality or not _SLUG.match(token.municipality):
         raise invalid_token("Token saknar kommun (municipality).")
     organization = token.organization
@@ -133,6 +137,16 @@ async def actor_from_token(
         municipality=token.municipality,
         organization=organization,
     )
+
+
+def _plain_subject(sub: object) -> bool:
+    """A subject as the audit trail records it: no surrounding space, no control
+    characters, not one of the registry's own ("system", "api-key:…") in any case."""
+    if not isinstance(sub, str) or not sub or sub != sub.strip() or len(sub) > 300:
+        return False
+    if any(not ch.isprintable() for ch in sub):
+        return False
+    return not _RESERVED_SUBJECT.match(sub.strip())
 
 
 _REASONS: list[tuple[type[Exception], str]] = [

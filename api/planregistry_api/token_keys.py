@@ -38,6 +38,12 @@ DEFAULT_ISSUER = "planregistry"
 DEFAULT_AUDIENCE = "planregistry"
 MIN_SECRET_LENGTH = 32
 LOCAL_SECRET_FILE = ".planregistry-jwt-secret"
+MIN_RSA_BITS = 2048
+# What a key set's `alg` may name: signatures by a public key, never a shared secret
+# (HS*) or no signature at all ("none").
+PUBLIC_KEY_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
 _REALM = 'Bearer realm="planregistry"'
 
 VerificationKey: TypeAlias = Any  # a str secret, a cryptography public key or a PyJWK
@@ -125,10 +131,23 @@ class TokenKeys:
                     f"{JWKS_FILE_ENV}: nyckeln {kid!r} är en delad hemlighet; nyckelmängden "
                     f"ska innehålla publika nycklar (använd {JWT_SECRET_ENV} för en hemlighet)."
                 )
+            alg = entry.get("alg")
+            if alg is not None and alg not in PUBLIC_KEY_ALGORITHMS:
+                raise AuthConfigurationError(
+                    f"{JWKS_FILE_ENV}: nyckeln {kid!r} har algoritmen {str(alg)[:20]!r}; "
+                    f"bara {', '.join(sorted(PUBLIC_KEY_ALGORITHMS))} godtas."
+                )
             try:
-                keys[kid] = jwt.PyJWK(dict(entry))
-            except jwt.PyJWKError as exc:
-                raise AuthConfigurationError(f"{JWKS_FILE_ENV}: nyckeln {kid!r}: {exc}") from exc
+                key = jwt.PyJWK(dict(entry))
+            except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError) as exc:
+                message = f"{JWKS_FILE_ENV}: nyckeln {kid!r} går inte att läsa som publik nyckel."
+                raise AuthConfigurationError(message) from exc
+            if isinstance(key.key, rsa.RSAPublicKey) and key.key.key_size < MIN_RSA_BITS:
+                raise AuthConfigurationError(
+                    f"{JWKS_FILE_ENV}: nyckeln {kid!r}: en RSA-nyckel måste ha minst "
+                    f"{MIN_RSA_BITS} bitar."
+                )
+            keys[kid] = key
         if not keys:
             raise AuthConfigurationError(f"{JWKS_FILE_ENV}: ingen signeringsnyckel med `kid`.")
         return cls(key_set=keys, issuer=issuer, audience=audience)
@@ -178,8 +197,8 @@ class TokenKeys:
 
 def _algorithm_of(key: Any) -> str:
     if isinstance(key, rsa.RSAPublicKey):
-        if key.key_size < 2048:
-            message = f"{JWT_PUBLIC_KEY_ENV}: en RSA-nyckel måste ha minst 2048 bitar."
+        if key.key_size < MIN_RSA_BITS:
+            message = f"{JWT_PUBLIC_KEY_ENV}: en RSA-nyckel måste ha minst {MIN_RSA_BITS} bitar."
             raise AuthConfigurationError(message)
         return "RS256"
     if isinstance(key, ec.EllipticCurvePublicKey):

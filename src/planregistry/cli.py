@@ -14,6 +14,7 @@ import click
 
 from planregistry.importing.command import import_plan
 from planregistry.settings import DATABASE_URL_ENV, database_url_from_env
+from planregistry.storage.private_files import write_private
 from planregistry_domain.errors import PlanRegistryError
 
 if TYPE_CHECKING:
@@ -482,7 +483,7 @@ def export_command(ctx: click.Context, output: Path | None) -> None:
     if output is None:
         sys.stdout.buffer.write(data + b"\n")
     else:
-        output.write_bytes(data + b"\n")
+        write_private(output, data + b"\n")
 
 
 @main.command("import")

@@ -124,6 +124,12 @@ def test_a_valid_token_is_accepted(anonymous) -> None:
         ("no municipality", hs256(municipality=None), "kommun"),
         ("reserved subject", hs256(sub="system"), "sub"),
         ("api key subject", hs256(sub="api-key:abc"), "sub"),
+        ("system subject with a space", hs256(sub=" system"), "sub"),
+        ("system subject capitalised", hs256(sub="System"), "sub"),
+        ("api key subject capitalised", hs256(sub="API-KEY:abc"), "sub"),
+        ("subject with a control character", hs256(sub="anna\nbritt"), "sub"),
+        ("an unknown role beside central", hs256(roles=["central", "admin"]), "rollerna"),
+        ("a role that is not a string", hs256(roles=["central", 1]), ""),
         ("not a JWT", {"Authorization": "Bearer not.a.jwt"}, ""),
         (
             "alg none",
@@ -137,9 +143,10 @@ def test_refused_tokens(anonymous, why: str, headers: dict[str, str], message: s
     assert message in body["detail"], why
 
 
-def test_unknown_roles_beside_a_known_one_are_ignored(anonymous) -> None:
+def test_unknown_roles_beside_a_known_one_are_refused(anonymous) -> None:
+    # Not ignored: ["central", "admin"] would otherwise act as central.
     headers = hs256(roles=["reader", "offline_access"])
-    assert anonymous.get(f"{V1}/organizations", headers=headers).status_code == 200
+    refused(anonymous.get(f"{V1}/organizations", headers=headers))
 
 
 def test_a_token_is_never_logged(anonymous, caplog) -> None:
@@ -248,6 +255,34 @@ def test_key_sources_are_checked_when_the_app_is_built(tmp_path: Path) -> None:
     with pytest.raises(AuthConfigurationError, match="delad hemlighet"):
         TokenKeys.from_env({JWKS_FILE_ENV: str(shared)})
     assert TokenKeys.from_env({}) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"alg": "HS256"}, "algoritmen 'HS256'"),
+        ({"alg": "none"}, "algoritmen 'none'"),
+        ({"alg": "RS256", "n": "AQAB"}, "minst 2048 bitar"),
+        ({"n": 7}, "publik nyckel"),
+    ],
+)
+def test_a_bad_jwks_key_is_one_clear_line(
+    tmp_path: Path, change: dict[str, Any], words: str
+) -> None:
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    big = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    source = small if "minst" in words else big
+    entry = {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(source)), "kid": "k", **change}
+    if "minst" in words:
+        entry.pop("n")
+        entry["n"] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(small))["n"]
+    path = tmp_path / "jwks.json"
+    path.write_text(json.dumps({"keys": [entry]}))
+    with pytest.raises(AuthConfigurationError) as raised:
+        TokenKeys.from_env({JWKS_FILE_ENV: str(path)})
+    line = str(raised.value)
+    assert JWKS_FILE_ENV in line and words in line and "\n" not in line, line
+    assert entry["n"] not in line if isinstance(entry["n"], str) else True
 
 
 def test_the_app_refuses_to_start_without_a_key(registry: Registry, monkeypatch) -> None:
@@ -453,3 +488,14 @@ def test_a_token_refused_once_is_refused_again(anonymous) -> None:
     good = hs256()
     for _ in range(2):
         assert anonymous.get(f"{V1}/organizations", headers=good).status_code == 200
+
+
+def test_an_api_key_is_refused_key_management(client) -> None:
+    created = client.post(f"{V1}/api-keys", json={"name": "Integration", "role": "central"})
+    token, key_id = created.json()["token"], created.json()["key"]["id"]
+    child = {"name": "Barn", "role": "central"}
+    assert_problem(with_key(client, "POST", f"{V1}/api-keys", token, json=child), 403, "forbidden")
+    assert_problem(with_key(client, "GET", f"{V1}/api-keys", token), 403, "forbidden")
+    response = with_key(client, "DELETE", f"{V1}/api-keys/{key_id}", token)
+    assert_problem(response, 403, "forbidden")
+    assert [k["id"] for k in client.get(f"{V1}/api-keys").json()["items"]] == [key_id]

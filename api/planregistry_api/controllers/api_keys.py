@@ -1,5 +1,8 @@
 """API keys for city systems (central role only): issue, list, revoke.
 
+Only people manage keys: a request made with an API key is refused (403) here, so no
+key can issue keys that would outlive its own revocation.
+
 The token (`prk_<id>_<secret>`) is in the answer to `POST` and nowhere else, ever:
 the registry keeps only a hash. A revoked key answers 401 from then on.
 """
@@ -16,6 +19,7 @@ from planregistry_api import problems
 from planregistry_api.access import requires
 from planregistry_api.auth import ActorDep
 from planregistry_api.dependencies import RegistryDep
+from planregistry_api.idempotency import SECRET_ANSWER
 from planregistry_api.openapi import LOCATION_HEADER
 from planregistry_api.pagination import Envelope, paginated
 from planregistry_domain.paging import Page
@@ -34,7 +38,8 @@ class ApiKeyController(Controller):
         operation_id="listApiKeys",
         opt=requires(Action.MANAGE_API_KEYS),
         summary="List the municipality's API keys",
-        description="Revoked ones too (with `revoked_at`); never their secrets.",
+        description="Revoked ones too (with `revoked_at`); never their secrets. "
+        "Not with an API key: keys are managed with a person's token.",
         sync_to_thread=True,
         responses=problems.responses(400),
     )
@@ -48,11 +53,15 @@ class ApiKeyController(Controller):
     @post(
         "/",
         operation_id="createApiKey",
-        opt=requires(Action.MANAGE_API_KEYS),
+        # The token is shown once and stored nowhere, not even for an idempotent retry.
+        opt={**requires(Action.MANAGE_API_KEYS), **SECRET_ANSWER},
         summary="Issue an API key for a city system",
         description="With the role it acts in (`central`, `coordinator` with its "
         "`organization`, or `reader`); the municipality is the caller's. The answer's "
-        "`token` is shown this once: store it, send it as `X-API-Key`.",
+        "`token` is shown this once: store it, send it as `X-API-Key`. A repeat with the "
+        "same `Idempotency-Key` answers `409` (`secret-shown-once`) with the key's "
+        "`Location`: the token is never stored, not even for a retry. "
+        "Not with an API key (403): a key cannot issue keys.",
         sync_to_thread=True,
         response_headers=[LOCATION_HEADER],
         responses=problems.responses(400, 404, 409, 413, 422),
@@ -69,7 +78,8 @@ class ApiKeyController(Controller):
         operation_id="revokeApiKey",
         opt=requires(Action.MANAGE_API_KEYS),
         summary="Revoke an API key",
-        description="At once and for good; revoking a revoked key changes nothing.",
+        description="At once and for good; revoking a revoked key changes nothing. "
+        "Not with an API key (403).",
         sync_to_thread=True,
         responses=problems.responses(400, 404),
     )

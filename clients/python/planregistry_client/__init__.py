@@ -15,9 +15,13 @@ neither the database nor the server stack.
 
 from planregistry_client._async import AsyncClient
 from planregistry_client._core import (
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
     DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
+    IDEMPOTENCY_KEY,
     ETagCache,
+    RetryPolicy,
     __version__,
 )
 from planregistry_client._operations import ComparisonName, Export, ExportFormat, Health
@@ -43,8 +47,11 @@ from planregistry_domain.wire import API_VERSION, etag
 
 __all__ = [
     "API_VERSION",
+    "DEFAULT_RETRIES",
+    "DEFAULT_RETRY_BACKOFF",
     "DEFAULT_TIMEOUT",
     "DEFAULT_USER_AGENT",
+    "IDEMPOTENCY_KEY",
     "ApiError",
     "AsyncClient",
     "Client",
@@ -60,6 +67,7 @@ __all__ = [
     "PreconditionRequired",
     "Problem",
     "ReadOnly",
+    "RetryPolicy",
     "ServerError",
     "StaleVersion",
     "Timeout",

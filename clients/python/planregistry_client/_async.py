@@ -9,6 +9,8 @@ import httpx
 
 from planregistry_client import errors
 from planregistry_client._core import (
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
     DEFAULT_TIMEOUT,
     AsyncRunner,
     Call,
@@ -26,7 +28,8 @@ class AsyncClient(Operations, AsyncRunner):
     """The asynchronous client: the same methods as `Client`, awaited.
 
     `iter_…` methods return async iterators (`async for revision in client.iter_revisions(…)`).
-    Use it as an async context manager, or `await client.aclose()`.
+    Use it as an async context manager, or `await client.aclose()`. Retries and
+    idempotency keys work as in `Client` (`retries`, `retry_backoff`, `idempotency_keys`).
     """
 
     def __init__(
@@ -37,10 +40,20 @@ class AsyncClient(Operations, AsyncRunner):
         api_key: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         user_agent: str | None = None,
+        retries: int = DEFAULT_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+        idempotency_keys: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._session = Session(
-            base_url, token=token, api_key=api_key, timeout=timeout, user_agent=user_agent
+            base_url,
+            token=token,
+            api_key=api_key,
+            timeout=timeout,
+            user_agent=user_agent,
+            retries=retries,
+            retry_backoff=retry_backoff,
+            idempotency_keys=idempotency_keys,
         )
         self._http = httpx.AsyncClient(transport=transport, **self._session.httpx_options())
 
@@ -57,12 +70,27 @@ class AsyncClient(Operations, AsyncRunner):
         return f"<planregistry_client.AsyncClient {self.base_url}>"
 
     async def _send(self, call: Call[Any]) -> httpx.Response:
-        try:
-            return await self._http.request(**self._session.request_args(call))
-        except httpx.TransportError as exc:
-            raise self._session.transport_error(call, exc) from exc
+        """Send the call, again when that is safe and it got no answer (`RetryPolicy`)."""
+        retry = 0
+        while True:
+            try:
+                response = await self._http.request(**self._session.request_args(call))
+            except httpx.TransportError as exc:
+                delay = self._session.retry.delay(call, retry, error=exc)
+                if delay is None:
+                    raise self._session.transport_error(call, exc) from exc
+            else:
+                delay = self._session.retry.delay(call, retry, response=response)
+                if delay is None:
+                    return response
+            retry += 1
+            # Imported here: importing the client loads no asyncio for sync users.
+            import asyncio
+
+            await asyncio.sleep(delay)
 
     async def _execute(self, call: Call[T]) -> T:
+        call = self._session.prepare(call)
         response = await self._send(call)
         if response.status_code == 412 and call.precondition is not None:
             self._session.etags.forget(call.precondition.path)

@@ -11,6 +11,7 @@ operation's own signature on both.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.message
 import enum
@@ -19,6 +20,7 @@ import inspect
 import platform
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +51,12 @@ DEFAULT_USER_AGENT = (
     f"planregistry-client/{__version__} (api {API_VERSION}; python {platform.python_version()}; "
     f"httpx {httpx.__version__})"
 )
+DEFAULT_RETRIES = 2
+"""How many times a request that failed on the way (no answer) is sent again, when that is
+safe (see `RetryPolicy`)."""
+DEFAULT_RETRY_BACKOFF = 0.25
+"""Seconds before the first retry; each further one waits twice as long (at most 5 s)."""
+IDEMPOTENCY_KEY = "Idempotency-Key"
 ETAG_CACHE_SIZE = 10_000
 """How many resources' ETags a client remembers (least recently used are forgotten)."""
 
@@ -300,6 +308,75 @@ def root_url(base_url: str | httpx.URL) -> httpx.URL:
     return url.copy_with(path=_TRAILING_PREFIX.sub("", url.path).rstrip("/") or "/")
 
 
+# --- Retrying what is safe to retry ------------------------------------------------------
+
+# Nothing reached the server: any request may be sent again.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_IN_FLIGHT = "idempotency-key-in-flight"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When a request that got no answer is sent again, and how long to wait first.
+
+    Retried: any request that never reached the server (the connection could not be
+    made), and, after any failure on the way (a dropped connection, a timeout), only
+    requests whose repetition changes nothing more: GET, PUT and DELETE; PATCH with
+    `If-Match` (a second one is refused as stale, never applied twice); POST with an
+    `Idempotency-Key` (the server answers a repeat with the first answer). A POST whose
+    key the server still reports as in flight (409) is retried too. At most `retries`
+    times, waiting `backoff` seconds and twice as long each further time (at most 5 s).
+    """
+
+    retries: int = DEFAULT_RETRIES
+    backoff: float = DEFAULT_RETRY_BACKOFF
+    max_delay: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.retries < 0 or self.backoff < 0:
+            raise ValueError("retries and retry_backoff must not be negative")
+
+    def delay(
+        self,
+        call: Call[Any],
+        retry: int,
+        *,
+        error: httpx.TransportError | None = None,
+        response: httpx.Response | None = None,
+    ) -> float | None:
+        """Seconds to wait before sending `call` again, or None not to send it again."""
+        if retry >= self.retries:
+            return None
+        if error is not None:
+            if not (isinstance(error, _NOT_SENT) or repeatable(call)):
+                return None
+        elif response is None or not _in_flight(call, response):
+            return None
+        return float(min(self.max_delay, self.backoff * 2**retry))
+
+
+def repeatable(call: Call[Any]) -> bool:
+    """Whether sending `call` twice has the effect of sending it once."""
+    if call.method in _SAFE_METHODS:
+        return True
+    if call.method == "PATCH":
+        return "If-Match" in call.headers
+    return call.method == "POST" and IDEMPOTENCY_KEY in call.headers
+
+
+def _in_flight(call: Call[Any], response: httpx.Response) -> bool:
+    if response.status_code != 409 or IDEMPOTENCY_KEY not in call.headers:
+        return False
+    if not response.headers.get("content-type", "").startswith(_PROBLEM_JSON):
+        return False
+    try:
+        kind = msgspec.json.decode(response.content).get("type", "")
+    except (msgspec.DecodeError, AttributeError):
+        return False
+    return isinstance(kind, str) and kind.endswith("/" + _IN_FLIGHT)
+
+
 # --- The shared state of a client ------------------------------------------------------
 
 
@@ -314,6 +391,9 @@ class Session:
         api_key: str | None,
         timeout: float | httpx.Timeout | None,
         user_agent: str | None,
+        retries: int = DEFAULT_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+        idempotency_keys: bool = True,
     ) -> None:
         if token is not None and api_key is not None:
             raise ValueError("Give token or api_key, not both (the API refuses both at once).")
@@ -323,6 +403,17 @@ class Session:
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.user_agent = f"{user_agent} {DEFAULT_USER_AGENT}" if user_agent else DEFAULT_USER_AGENT
         self.etags = ETagCache()
+        self.retry = RetryPolicy(retries=retries, backoff=retry_backoff)
+        self.idempotency_keys = idempotency_keys
+
+    def prepare(self, call: Call[T]) -> Call[T]:
+        """The call as it is sent, every time: a POST gets an `Idempotency-Key` of its own
+        (unless the caller gave one, or the client was made with `idempotency_keys=False`),
+        so that sending it again after a lost answer cannot create twice."""
+        if call.method != "POST" or not self.idempotency_keys or IDEMPOTENCY_KEY in call.headers:
+            return call
+        headers = {**call.headers, IDEMPOTENCY_KEY: str(uuid.uuid4())}
+        return dataclasses.replace(call, headers=headers)
 
     def httpx_options(self) -> dict[str, Any]:
         return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any, Self, TypeVar
 
@@ -9,6 +10,8 @@ import httpx
 
 from planregistry_client import errors
 from planregistry_client._core import (
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_BACKOFF,
     DEFAULT_TIMEOUT,
     Call,
     Listing,
@@ -36,6 +39,13 @@ class Client(Operations, SyncRunner):
     remembers the resource's ETag and a later change sends it as `If-Match`; if someone
     else changed the resource meanwhile the write raises `StaleVersion` carrying the
     current version — nothing is overwritten and nothing is retried.
+
+    A request that gets no answer (the connection failed or dropped) is sent again up to
+    `retries` times (default 2), `retry_backoff` seconds apart and doubling, when that is
+    safe: always if it never reached the server, otherwise only reads, PUT, DELETE,
+    PATCH with `If-Match` and POST. Every POST carries an `Idempotency-Key` generated
+    for it (`idempotency_keys=False` turns that off, and with it retrying POSTs), so the
+    server answers a repeat with the first answer instead of creating twice.
     """
 
     def __init__(
@@ -46,10 +56,20 @@ class Client(Operations, SyncRunner):
         api_key: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         user_agent: str | None = None,
+        retries: int = DEFAULT_RETRIES,
+        retry_backoff: float = DEFAULT_RETRY_BACKOFF,
+        idempotency_keys: bool = True,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._session = Session(
-            base_url, token=token, api_key=api_key, timeout=timeout, user_agent=user_agent
+            base_url,
+            token=token,
+            api_key=api_key,
+            timeout=timeout,
+            user_agent=user_agent,
+            retries=retries,
+            retry_backoff=retry_backoff,
+            idempotency_keys=idempotency_keys,
         )
         self._http = httpx.Client(transport=transport, **self._session.httpx_options())
 
@@ -68,12 +88,24 @@ class Client(Operations, SyncRunner):
     # The two things a runner does; everything else is shared with AsyncClient.
 
     def _send(self, call: Call[Any]) -> httpx.Response:
-        try:
-            return self._http.request(**self._session.request_args(call))
-        except httpx.TransportError as exc:
-            raise self._session.transport_error(call, exc) from exc
+        """Send the call, again when that is safe and it got no answer (`RetryPolicy`)."""
+        retry = 0
+        while True:
+            try:
+                response = self._http.request(**self._session.request_args(call))
+            except httpx.TransportError as exc:
+                delay = self._session.retry.delay(call, retry, error=exc)
+                if delay is None:
+                    raise self._session.transport_error(call, exc) from exc
+            else:
+                delay = self._session.retry.delay(call, retry, response=response)
+                if delay is None:
+                    return response
+            retry += 1
+            time.sleep(delay)
 
     def _execute(self, call: Call[T]) -> T:
+        call = self._session.prepare(call)
         response = self._send(call)
         if response.status_code == 412 and call.precondition is not None:
             # Never retried: the stale tag is dropped and the current state handed over.

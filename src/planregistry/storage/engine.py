@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import QueuePool
 
+from planregistry.storage.private_files import create_private_database_file
+
 WRITE_OPTION = "planregistry_write"
 BUSY_TIMEOUT_MS = 15_000
 
@@ -51,6 +53,7 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     kwargs.setdefault("poolclass", QueuePool)
     kwargs.setdefault("pool_size", 8)
     kwargs.setdefault("max_overflow", 24)
+    create_private_database_file(url.database)
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -34,6 +35,10 @@ NAMING = {
 }
 
 Timestamp = DateTime(timezone=True)
+# SQLite hands a deleted row's id to the next row unless told AUTOINCREMENT; an id (and
+# so an ETag, an audit entry's object) must never name two things. PostgreSQL's
+# sequences never reuse a number.
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
 
 
 class Base(DeclarativeBase):
@@ -76,7 +81,7 @@ class OrganizationRow(Base):
 
 class PlanRow(Base):
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("organization_id", "programme_id"),)
+    __table_args__ = (UniqueConstraint("organization_id", "programme_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[str] = mapped_column(
@@ -95,7 +100,7 @@ class PlanRow(Base):
 
 class RevisionRow(Base):
     __tablename__ = "revisions"
-    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+    __table_args__ = (UniqueConstraint("plan_id", "number"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
@@ -131,7 +136,7 @@ class RevisionRow(Base):
 
 class SectionRow(Base):
     __tablename__ = "revision_sections"
-    __table_args__ = (UniqueConstraint("revision_id", "key"),)
+    __table_args__ = (UniqueConstraint("revision_id", "key"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
@@ -188,7 +193,7 @@ class PoliceAssessmentRow(Base):
 
 class ActivityRow(Base):
     __tablename__ = "activities"
-    __table_args__ = (UniqueConstraint("revision_id", "key"),)
+    __table_args__ = (UniqueConstraint("revision_id", "key"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
@@ -241,7 +246,10 @@ class ActivityPartnerRow(Base):
 
 class FollowUpRow(Base):
     __tablename__ = "follow_ups"
-    __table_args__ = (Index("ix_follow_ups_activity_period", "activity_id", "period"),)
+    __table_args__ = (
+        Index("ix_follow_ups_activity_period", "activity_id", "period"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="RESTRICT"))
@@ -255,6 +263,7 @@ class FollowUpRow(Base):
 
 class DecisionRow(Base):
     __tablename__ = "decisions"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision_id: Mapped[int] = mapped_column(
@@ -277,6 +286,7 @@ class DocumentRow(Base):
     file store under `sha256`."""
 
     __tablename__ = "documents"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision_id: Mapped[int] = mapped_column(
@@ -298,6 +308,7 @@ class DocumentRow(Base):
 
 class ReviewRow(Base):
     __tablename__ = "reviews"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision_id: Mapped[int] = mapped_column(
@@ -313,6 +324,7 @@ class AuditRow(Base):
     """One write, as it happened. Append-only: database triggers refuse UPDATE and DELETE."""
 
     __tablename__ = "audit_log"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)
@@ -413,7 +425,7 @@ class PlanImportRow(Base):
     is applied. The file itself is not kept: its SHA-256 recognises a second upload."""
 
     __tablename__ = "plan_imports"
-    __table_args__ = (UniqueConstraint("organization_id", "sha256"),)
+    __table_args__ = (UniqueConstraint("organization_id", "sha256"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[str] = mapped_column(
@@ -431,3 +443,20 @@ class PlanImportRow(Base):
     )
     applied_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     applied_by: Mapped[str | None] = mapped_column(String(300))
+
+
+class IdempotencyKeyRow(Base):
+    """The answer to a POST sent with an `Idempotency-Key`, kept so that a retry with the
+    same key gets it again instead of a second effect. `status` is None while the first
+    request is still being answered."""
+
+    __tablename__ = "idempotency_keys"
+
+    credential: Mapped[str] = mapped_column(String(300), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer)
+    headers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)

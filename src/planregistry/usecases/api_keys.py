@@ -20,12 +20,20 @@ from planregistry.usecases.base import RegistryBase
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.audit import ApiKey, IssuedApiKey
 from planregistry_domain.commands import CreateApiKey
-from planregistry_domain.errors import NotFound, ValidationError
+from planregistry_domain.errors import NotFound, PermissionDenied, ValidationError
 from planregistry_domain.policy import Action, Scope
 from planregistry_domain.validation import coerce
 from planregistry_domain.vocabulary import Role
 
 PREFIX = "prk"
+KEY_SUBJECT_PREFIX = "api-key:"
+
+
+def _refuse_key_callers(actor: Actor) -> None:
+    """Keys are managed by people, never by a key: a key that could issue keys would
+    outlive its own revocation in the keys it made."""
+    if actor.subject.startswith(KEY_SUBJECT_PREFIX):
+        raise PermissionDenied("En API-nyckel kan inte hantera API-nycklar; logga in som person.")
 
 
 def _hash(secret: str) -> str:
@@ -40,6 +48,7 @@ class ApiKeyUseCases(RegistryBase):
     def create_api_key(
         self, data: CreateApiKey | Mapping[str, Any], *, actor: Actor = SYSTEM
     ) -> IssuedApiKey:
+        _refuse_key_callers(actor)
         command = coerce(CreateApiKey, data)
         municipality = command.municipality or actor.municipality
         if municipality is None:
@@ -94,6 +103,7 @@ class ApiKeyUseCases(RegistryBase):
             return IssuedApiKey(key=_record(row), token=f"{PREFIX}_{key_id}_{secret}")
 
     def list_api_keys(self, *, actor: Actor = SYSTEM) -> list[ApiKey]:
+        _refuse_key_callers(actor)
         stmt = select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id)
         if actor.municipality is not None:
             stmt = stmt.where(ApiKeyRow.municipality_id == actor.municipality)
@@ -103,6 +113,7 @@ class ApiKeyUseCases(RegistryBase):
 
     def revoke_api_key(self, key_id: str, *, actor: Actor = SYSTEM) -> None:
         """Revoke a key at once; revoking a revoked key changes nothing (as HTTP DELETE)."""
+        _refuse_key_callers(actor)
         with self._write() as session:
             row = session.get(ApiKeyRow, key_id)
             if row is None:
@@ -139,7 +150,7 @@ class ApiKeyUseCases(RegistryBase):
         if not hmac.compare_digest(row.secret_hash, _hash(secret)):
             return None
         return Actor(
-            subject=f"api-key:{row.id}",
+            subject=f"{KEY_SUBJECT_PREFIX}{row.id}",
             name=row.name,
             role=Role(row.role),
             municipality=row.municipality_id,
