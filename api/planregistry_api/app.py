@@ -12,7 +12,10 @@ Every request but the public ones (health, the OpenAPI document) is authenticate
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from litestar import Litestar, Router
+from litestar.config.app import AppConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 
@@ -26,7 +29,9 @@ from planregistry_api.controllers.comparisons import ComparisonController as Com
 from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
 from planregistry_api.openapi import SCHEMA_PATH, complete_openapi, openapi_config
+from planregistry_api.outage import OUTAGE_HANDLERS
 from planregistry_api.problems import EXCEPTION_HANDLERS
+from planregistry_api.ratelimit import RATE_LIMIT_HANDLERS, RateLimiter, RateLimitMiddleware
 from planregistry_api.token_keys import (
     JWKS_FILE_ENV,
     JWT_PUBLIC_KEY_ENV,
@@ -52,10 +57,13 @@ def create_app(
     *,
     keys: TokenKeys | None = None,
     oidc: OidcSettings | None = None,
+    rate_limits: dict[str, tuple[settings.Limit, settings.Limit]] | None = None,
 ) -> Litestar:
-    """The app; `oidc` (else `PLANREGISTRY_OIDC_*`) turns on OpenID Connect for the pages."""
+    """The app; `oidc` (else `PLANREGISTRY_OIDC_*`) turns on OpenID Connect for the pages,
+    `rate_limits` (else `PLANREGISTRY_RATE_LIMIT*`; `{}` for none) limit each caller."""
     keys = keys or TokenKeys.from_env()
     oidc = oidc or OidcSettings.from_env()
+    rate_limits = settings.rate_limits() if rate_limits is None else rate_limits
     if keys is None:
         raise AuthConfigurationError(
             f"Ingen nyckel att verifiera token med: ange {JWT_SECRET_ENV}, "
@@ -78,8 +86,8 @@ def create_app(
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
         state=State({REGISTRY_STATE_KEY: registry, **web_state(oidc)}),
-        exception_handlers=EXCEPTION_HANDLERS,
-        on_app_init=[auth.on_app_init],
+        exception_handlers={**EXCEPTION_HANDLERS, **OUTAGE_HANDLERS, **RATE_LIMIT_HANDLERS},
+        on_app_init=[auth.on_app_init, _outermost_rate_limits(rate_limits)],
         guards=[require_actor],
         middleware=[RequestContextMiddleware()],
         before_request=check_body_strictly,
@@ -102,3 +110,17 @@ def create_app(
         # Around the whole handler (routing, authentication, errors): every answer is logged.
         app.asgi_handler = access_log.logged(app.asgi_handler)
     return app
+
+
+def _outermost_rate_limits(
+    limits: dict[str, tuple[settings.Limit, settings.Limit]],
+) -> Callable[[AppConfig], AppConfig]:
+    """Put the rate limits before authentication: a flood of bad credentials is limited
+    by its address before any is verified."""
+
+    def on_app_init(app_config: AppConfig) -> AppConfig:
+        if limits:
+            app_config.middleware.insert(0, RateLimitMiddleware(RateLimiter(limits)))
+        return app_config
+
+    return on_app_init

@@ -20,6 +20,7 @@ from planregistry.usecases.content import ContentUseCases
 from planregistry.usecases.decisions import DecisionUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
 from planregistry.usecases.imports import ImportUseCases
+from planregistry.usecases.online_backup import OnlineBackupUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
 from planregistry.usecases.reviews import ReviewUseCases
 from planregistry.usecases.web_sessions import WebSessionUseCases
@@ -35,6 +36,7 @@ class Registry(
     FollowUpUseCases,
     ReviewUseCases,
     BackupUseCases,
+    OnlineBackupUseCases,
     ComparisonUseCases,
     ApiKeyUseCases,
     AuditUseCases,
