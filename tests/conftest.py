@@ -63,6 +63,8 @@ SHARED_SERVER_TESTS = "tests/client/"
 # The browser tests serve a site per module (tests/web/conftest.py): a module's tests run
 # in one process, so that its site (and identity provider) starts once, not once per process.
 SITE_PER_MODULE_TESTS = "tests/web/"
+# The reliability tests share a server per module too (and run in the module's order).
+SERVER_PER_MODULE_TESTS = "tests/reliability/"
 
 
 class Scheduling(LoadScopeScheduling):
@@ -72,7 +74,7 @@ class Scheduling(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.startswith(SHARED_SERVER_TESTS):
             return SHARED_SERVER_TESTS
-        if nodeid.startswith(SITE_PER_MODULE_TESTS):
+        if nodeid.startswith((SITE_PER_MODULE_TESTS, SERVER_PER_MODULE_TESTS)):
             return nodeid.split("::", 1)[0]
         return nodeid
 

@@ -1,0 +1,154 @@
+"""Many writers through HTTP, an online backup while they write, and a server killed in
+the middle of them: on SQLite and on PostgreSQL, against a real `planregistry serve`.
+
+The module's tests share one database and one server per database kind and run in
+order in one test process (tests/conftest.py schedules the module as one unit): the
+backup and the crash find the writes of the tests before them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planregistry.cli import main
+from planregistry.storage import migrations
+from tests.conftest import PostgresServer
+from tests.reliability.support import (
+    Answers,
+    ServerProcess,
+    check_consistent,
+    seed,
+    write_activities,
+)
+
+# 8 writers × 25 writes in the suite; benchmarks/http_writers.py runs 8 × 200.
+WRITERS = 8
+WRITES_EACH = 25
+
+
+@dataclass
+class Site:
+    kind: str
+    database_url: str
+    revision_id: int
+    server: ServerProcess
+    folder: Path
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp(f"writers-{request.param}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{folder / 'registry.sqlite3'}"
+    else:
+        postgres: PostgresServer = request.getfixturevalue("postgres_server")
+        url = postgres.create_database()
+    migrations.upgrade(url)
+    revision_id = seed(url)
+    server = ServerProcess(url, folder / "server.log")
+    server.start()
+    try:
+        yield Site(request.param, url, revision_id, server, folder)
+    finally:
+        server.stop()
+
+
+def test_eight_writers_at_once_all_succeed_and_none_is_locked_out(site: Site) -> None:
+    answers = Answers()
+    for thread in write_activities(
+        site.server.base, site.revision_id, answers, writers=WRITERS, writes=WRITES_EACH
+    ):
+        thread.join()
+    assert answers.failures == []
+    assert sorted(set(answers.statuses)) == [201]
+    assert len(answers.created) == WRITERS * WRITES_EACH
+    log = site.server.log.read_text()
+    assert "database is locked" not in log and "Traceback" not in log
+    check_consistent(site.database_url, site.revision_id, answers)
+
+
+def test_backup_while_the_server_writes_is_one_consistent_state(site: Site) -> None:
+    target = site.folder / "backup.sqlite3"
+    command = ["--database-url", site.database_url, "backup", str(target)]
+    if site.kind == "postgresql":
+        refused = CliRunner().invoke(main, command)
+        assert refused.exit_code == 1 and "pg_dump" in refused.output
+        return
+    with sqlite3.connect(site.database_url.removeprefix("sqlite:///")) as live:
+        before = stored_activities_of(live, site.revision_id)
+    answers = Answers()
+    stop = threading.Event()
+    writers = write_activities(site.server.base, site.revision_id, answers, writers=4, until=stop)
+    try:
+        while len(answers.created) < 10:  # the backup starts among running writes
+            threading.Event().wait(0.02)
+        with answers.lock:
+            written_before_backup = dict(answers.created)
+        backed_up = CliRunner().invoke(main, command)  # `planregistry backup`, in this process
+    finally:
+        stop.set()
+        for thread in writers:
+            thread.join()
+    assert backed_up.exit_code == 0, backed_up.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert not Path(f"{target}-wal").exists()
+    # Restored: the copy is a database of its own, consistent as of one commit, and
+    # holds every write answered before the backup began.
+    copy = Answers(created={**before, **written_before_backup})
+    check_consistent(f"sqlite:///{target}", site.revision_id, copy)
+    with (
+        sqlite3.connect(target) as restored,
+        sqlite3.connect(site.database_url.removeprefix("sqlite:///")) as live,
+    ):
+        in_copy = stored_activities_of(restored, site.revision_id)
+        in_live = stored_activities_of(live, site.revision_id)
+        # …and nothing the live database does not hold: a state it went through.
+        assert in_copy.items() <= in_live.items()
+        assert len(in_live) == len(before) + len(answers.created)
+    check_consistent(site.database_url, site.revision_id, answers)
+
+
+def test_a_server_killed_amid_writes_keeps_every_answered_write(site: Site) -> None:
+    answers = Answers()
+    stop = threading.Event()
+    killed = threading.Event()
+
+    def kill_after_some_writes() -> None:
+        with answers.lock:
+            if len(answers.created) < 24 or killed.is_set():
+                return
+            killed.set()
+        site.server.kill()  # SIGKILL, server and worker, mid-stream
+
+    writers = write_activities(
+        site.server.base,
+        site.revision_id,
+        answers,
+        writers=WRITERS,
+        until=stop,
+        each=kill_after_some_writes,
+    )
+    for thread in writers:
+        thread.join()
+    assert killed.is_set() and answers.failures, "the writers outlived the server"
+    site.server.start()  # the same database, as after a crash
+    check_consistent(site.database_url, site.revision_id, answers)
+
+
+def stored_activities_of(connection: sqlite3.Connection, revision_id: int) -> dict[int, str]:
+    rows = connection.execute(
+        "SELECT id, title FROM activities WHERE revision_id = ?", (revision_id,)
+    )
+    return dict(rows.fetchall())
