@@ -1,9 +1,12 @@
-"""Many writers through HTTP, an online backup while they write, and a server killed in
-the middle of them: on SQLite and on PostgreSQL, against a real `planregistry serve`.
+"""Many writers through HTTP, an online backup while they write, a database outage and
+a server killed in the middle of the writes: on SQLite and on PostgreSQL, against a real
+`planregistry serve`.
 
 The module's tests share one database and one server per database kind and run in
-order in one test process (tests/conftest.py schedules the module as one unit): the
-backup and the crash find the writes of the tests before them.
+order in one test process (tests/conftest.py schedules the module as one unit): each
+finds the writes of the tests before it. The server reaches PostgreSQL through a TCP
+proxy the outage test cuts (new connections refused, open ones dropped) and restores;
+the shared PostgreSQL server itself is never stopped.
 """
 
 from __future__ import annotations
@@ -11,17 +14,22 @@ from __future__ import annotations
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from planregistry.cli import main
 from planregistry.storage import migrations
+from tests.api.support import PROBLEM_BASE, V1
 from tests.conftest import PostgresServer
+from tests.reliability.proxy import CuttableProxy
 from tests.reliability.support import (
+    AUTH,
     Answers,
     ServerProcess,
     check_consistent,
@@ -32,6 +40,15 @@ from tests.reliability.support import (
 # 8 writers × 25 writes in the suite; benchmarks/http_writers.py runs 8 × 200.
 WRITERS = 8
 WRITES_EACH = 25
+# Short bounds on waiting for the database, so that the outage test waits little (the
+# defaults are 5, 30 and 10 s).
+BOUNDS = {
+    "PLANREGISTRY_DB_CONNECT_TIMEOUT": "2",
+    "PLANREGISTRY_DB_STATEMENT_TIMEOUT": "5",
+    "PLANREGISTRY_DB_POOL_TIMEOUT": "3",
+}
+# No answer may take longer than this (a hung request fails the test).
+BOUND = 20.0
 
 
 @dataclass
@@ -41,6 +58,7 @@ class Site:
     revision_id: int
     server: ServerProcess
     folder: Path
+    proxy: CuttableProxy | None  # between the server and PostgreSQL
 
 
 @pytest.fixture(
@@ -52,17 +70,26 @@ def site(
     folder = tmp_path_factory.mktemp(f"writers-{request.param}")
     if request.param == "sqlite":
         url = f"sqlite:///{folder / 'registry.sqlite3'}"
+        proxy = None
     else:
         postgres: PostgresServer = request.getfixturevalue("postgres_server")
         url = postgres.create_database()
+        database = make_url(url)
+        proxy = CuttableProxy((database.host or "127.0.0.1", database.port or 5432))
     migrations.upgrade(url)
     revision_id = seed(url)
-    server = ServerProcess(url, folder / "server.log")
+    served_url = url
+    if proxy is not None:
+        served_url = make_url(url).set(host="127.0.0.1", port=proxy.port)
+        served_url = served_url.render_as_string(hide_password=False)
+    server = ServerProcess(served_url, folder / "server.log", env=BOUNDS)
     server.start()
     try:
-        yield Site(request.param, url, revision_id, server, folder)
+        yield Site(request.param, url, revision_id, server, folder, proxy)
     finally:
         server.stop()
+        if proxy is not None:
+            proxy.cut()
 
 
 def test_eight_writers_at_once_all_succeed_and_none_is_locked_out(site: Site) -> None:
@@ -120,6 +147,42 @@ def test_backup_while_the_server_writes_is_one_consistent_state(site: Site) -> N
     check_consistent(site.database_url, site.revision_id, answers)
 
 
+def test_an_outage_answers_503_in_bounded_time_and_heals_without_restart(site: Site) -> None:
+    if site.proxy is None:
+        pytest.skip("SQLite is a file beside the server: there is no database server to lose")
+    proxy, revision_id = site.proxy, site.revision_id
+    answers = Answers()
+    stop = threading.Event()
+    writers = write_activities(site.server.base, revision_id, answers, writers=3, until=stop)
+    try:
+        with httpx.Client(base_url=site.server.base, headers=AUTH, timeout=BOUND) as client:
+            wait_for(lambda: len(answers.created) >= 10, "writes before the outage")
+            proxy.cut()
+            answered = len(answers.statuses)
+            # Health, reads and writes: 503 problem details, each within the bound.
+            assert_unavailable(client.get(f"{V1}/health"))
+            assert_unavailable(client.get(f"{V1}/revisions/{revision_id}"))
+            assert_unavailable(
+                client.post(
+                    f"{V1}/revisions/{revision_id}/activities",
+                    json={"title": "Under avbrottet", "level": "promoting"},
+                )
+            )
+            wait_for(lambda: answers.statuses[answered:].count(503) >= 6, "answers in the outage")
+            proxy.restore()
+            # It heals by itself: the pool replaces the dropped connections.
+            wait_for(lambda: client.get(f"{V1}/health").status_code == 200, "recovery")
+            healed = len(answers.created)
+            wait_for(lambda: len(answers.created) >= healed + 10, "writes after the outage")
+    finally:
+        stop.set()
+        for thread in writers:
+            thread.join()
+    assert answers.failures == [], "a request went unanswered within the bound"
+    assert set(answers.statuses) == {201, 503}
+    check_consistent(site.database_url, revision_id, answers)
+
+
 def test_a_server_killed_amid_writes_keeps_every_answered_write(site: Site) -> None:
     answers = Answers()
     stop = threading.Event()
@@ -145,6 +208,21 @@ def test_a_server_killed_amid_writes_keeps_every_answered_write(site: Site) -> N
     assert killed.is_set() and answers.failures, "the writers outlived the server"
     site.server.start()  # the same database, as after a crash
     check_consistent(site.database_url, site.revision_id, answers)
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    """Poll until true; fail after a minute."""
+    for _ in range(600):
+        if condition():
+            return
+        threading.Event().wait(0.1)
+    raise AssertionError(f"still waiting for {what}")
+
+
+def assert_unavailable(answer: httpx.Response) -> None:
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["type"] == PROBLEM_BASE + "unavailable"
 
 
 def stored_activities_of(connection: sqlite3.Connection, revision_id: int) -> dict[int, str]:
