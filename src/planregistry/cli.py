@@ -146,6 +146,7 @@ def serve(
 
     url = _url(ctx)
     _check_oidc_settings()
+    settings.rate_limits()  # a bad limit is one line now, not an error in each worker
     if with_demo:
         settings.database_engine(url).dispose()  # a bad URL is one line, not a traceback
         migrations.upgrade(url)
