@@ -17,6 +17,8 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 
 from planregistry_api.problems import HTTP_PROBLEMS, problem_response, server_error
+from planregistry_api.web.pages import page
+from planregistry_domain.wire import API_PREFIX
 
 logger = logging.getLogger("planregistry_api")
 
@@ -34,15 +36,21 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
         request.url.path,
         str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
     )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if not request.url.path.startswith(f"{API_PREFIX}/"):
+        response = page(
+            request,
+            "errors/error.html",
+            status_code=503,
+            title="Tjänsten är inte tillgänglig",
+            heading="Tjänsten är inte tillgänglig",
+            text="Registret når inte sin databas just nu. Försök igen om en stund.",
+        )
+        response.headers.update(headers)
+        return response
     slug, title = HTTP_PROBLEMS[503]
-    return problem_response(
-        request,
-        503,
-        slug,
-        title,
-        "Databasen kan inte nås just nu; försök igen om en stund.",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+    detail = "Databasen kan inte nås just nu; försök igen om en stund."
+    return problem_response(request, 503, slug, title, detail, headers=headers)
 
 
 OUTAGE_HANDLERS: ExceptionHandlersMap = {

@@ -198,7 +198,7 @@ class RateLimitMiddleware(ASGIMiddleware):
 
 def too_many_requests(request: Request[Any, Any, Any], exc: RateLimited) -> Response[Any]:
     headers = dict(exc.headers or {})
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(f"{API_PREFIX}/"):
         slug, title = HTTP_PROBLEMS[429]
         return problem_response(request, 429, slug, title, exc.detail, headers=headers)
     response = page(
