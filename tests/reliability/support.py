@@ -24,8 +24,9 @@ from planregistry_api.token_keys import TokenKeys, mint_token
 from tests.api.support import ORGANIZATION, V1
 from tests.live_server import PLANREGISTRY, SECRET, free_port
 
-# Writes in the suite are many small ones, so rate limits would only get in the way.
-UNLIMITED = {"PLANREGISTRY_RATE_LIMITS": "off"}
+# Writes in the suite are many small ones, so rate limits would only get in the way;
+# commits are synced as in production (the rest of the suite does without).
+UNLIMITED = {"PLANREGISTRY_RATE_LIMITS": "off", "PLANREGISTRY_SQLITE_SYNCHRONOUS": "FULL"}
 TOKEN = mint_token(TokenKeys.from_secret(SECRET), role="central", subject="central.k")
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
