@@ -14,7 +14,8 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from planregistry_api.problems import HTTP_PROBLEMS, problem_response, server_error
 from planregistry_api.web.pages import page
@@ -55,6 +56,6 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 OUTAGE_HANDLERS: ExceptionHandlersMap = {
     OperationalError: database_unavailable,
-    TimeoutError: database_unavailable,
+    PoolTimeout: database_unavailable,
     DBAPIError: database_unavailable,
 }

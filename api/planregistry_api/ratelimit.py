@@ -105,6 +105,7 @@ class RateLimiter:
     def __init__(self, limits: dict[str, tuple[Limit, Limit]]) -> None:
         self.limits = limits
         self.buckets: dict[tuple[str, str, str], Bucket] = {}
+        self._pruned = 0.0
 
     def take(self, kind: str, credential: str | None, address: str) -> tuple[bool, Counted]:
         """Take a token from each bucket of this request, or none when one is empty."""
@@ -128,7 +129,10 @@ class RateLimiter:
     def _bucket(self, key: tuple[str, str, str], limit: Limit, now: float) -> Bucket:
         bucket = self.buckets.get(key)
         if bucket is None:
-            if len(self.buckets) > _PRUNE_ABOVE:
+            # At most once a second: a flood of new credentials must not make every
+            # request walk all the buckets.
+            if len(self.buckets) > _PRUNE_ABOVE and now - self._pruned >= 1:
+                self._pruned = now
                 self._prune(now)
             bucket = self.buckets[key] = Bucket(limit, now)
         return bucket
