@@ -168,6 +168,10 @@ def test_an_outage_answers_503_in_bounded_time_and_heals_without_restart(site: S
                     json={"title": "Under avbrottet", "level": "promoting"},
                 )
             )
+            # A page whose session must be looked up: the same, as a page.
+            page = client.get("/organisationer", headers={"Cookie": "planregistry_session=x"})
+            assert page.status_code == 503 and "inte tillgänglig" in page.text
+            assert page.headers["content-type"].startswith("text/html")
             wait_for(lambda: answers.statuses[answered:].count(503) >= 6, "answers in the outage")
             proxy.restore()
             # It heals by itself: the pool replaces the dropped connections.
