@@ -113,6 +113,11 @@ def test_backup_while_the_server_writes_is_one_consistent_state(site: Site) -> N
         refused = CliRunner().invoke(main, command)
         assert refused.exit_code == 1 and "pg_dump" in refused.output
         return
+    database = site.database_url.removeprefix("sqlite:///")
+    over_itself = CliRunner().invoke(
+        main, ["--database-url", site.database_url, "backup", database]
+    )
+    assert over_itself.exit_code == 1 and "själva databasen" in over_itself.output
     with sqlite3.connect(site.database_url.removeprefix("sqlite:///")) as live:
         before = stored_activities_of(live, site.revision_id)
     answers = Answers()

@@ -42,6 +42,8 @@ class OnlineBackupUseCases(RegistryBase):
         source = self.engine.url.database
         assert source is not None  # the engine refuses an in-memory database
         target = Path(target)
+        if target.resolve() in {Path(f"{source}{end}").resolve() for end in ("", "-wal", "-shm")}:
+            raise Conflict(f"Säkerhetskopian kan inte skrivas över själva databasen ({target}).")
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
         os.close(descriptor)
