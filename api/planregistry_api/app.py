@@ -64,6 +64,7 @@ def create_app(
     keys = keys or TokenKeys.from_env()
     oidc = oidc or OidcSettings.from_env()
     rate_limits = settings.rate_limits() if rate_limits is None else rate_limits
+    limiter = RateLimiter(rate_limits) if rate_limits else None
     if keys is None:
         raise AuthConfigurationError(
             f"Ingen nyckel att verifiera token med: ange {JWT_SECRET_ENV}, "
@@ -87,9 +88,13 @@ def create_app(
         },
         state=State({REGISTRY_STATE_KEY: registry, **web_state(oidc)}),
         exception_handlers={**EXCEPTION_HANDLERS, **OUTAGE_HANDLERS, **RATE_LIMIT_HANDLERS},
-        on_app_init=[auth.on_app_init, _outermost_rate_limits(rate_limits)],
+        on_app_init=[auth.on_app_init, _rate_limits_by_address(limiter)],
         guards=[require_actor],
-        middleware=[RequestContextMiddleware()],
+        # After authentication: the credential is the authenticated subject.
+        middleware=[
+            RequestContextMiddleware(),
+            *([RateLimitMiddleware(limiter, by="credential")] if limiter else []),
+        ],
         before_request=check_body_strictly,
         before_send=[security_headers_hook(SCHEMA_PATH), page_headers],
         template_config=template_config(),
@@ -112,15 +117,13 @@ def create_app(
     return app
 
 
-def _outermost_rate_limits(
-    limits: dict[str, tuple[settings.Limit, settings.Limit]],
-) -> Callable[[AppConfig], AppConfig]:
-    """Put the rate limits before authentication: a flood of bad credentials is limited
-    by its address before any is verified."""
+def _rate_limits_by_address(limiter: RateLimiter | None) -> Callable[[AppConfig], AppConfig]:
+    """Count by address before authentication: a flood of bad credentials is limited
+    before any is verified."""
 
     def on_app_init(app_config: AppConfig) -> AppConfig:
-        if limits:
-            app_config.middleware.insert(0, RateLimitMiddleware(RateLimiter(limits)))
+        if limiter is not None:
+            app_config.middleware.insert(0, RateLimitMiddleware(limiter, by="address"))
         return app_config
 
     return on_app_init

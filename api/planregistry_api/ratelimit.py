@@ -1,11 +1,13 @@
 """Rate limits: per credential and per client address, for reads, writes and sign-in.
 
 Each request takes one token from two buckets of its kind (reads: GET/HEAD/OPTIONS;
-writes: everything else; sign-in: every request under `/inloggning`): its credential's
-(the bearer token, the API key or the browser session, as presented) and its client
-address's. When either is empty the answer is 429, problem details with `Retry-After`;
-every counted answer carries the IETF draft's `RateLimit-Policy` and `RateLimit` headers
-(draft-ietf-httpapi-ratelimit-headers), one item per bucket.
+writes: everything else; sign-in: every request under `/inloggning`): its client
+address's, before authentication (so a flood of guessed credentials is limited too),
+and its credential's, after it: the authenticated subject (a token's `sub`, or
+`api-key:<id>`), or for the pages the browser session. When either is empty the answer
+is 429, problem details with `Retry-After`; every counted answer carries the IETF
+draft's `RateLimit-Policy` and `RateLimit` headers (draft-ietf-httpapi-ratelimit-headers),
+one item per bucket.
 
 The buckets are in the process's memory: with several worker processes each has its own,
 so a limit holds per worker. Litestar's `RateLimitMiddleware` keeps one fixed window of
@@ -33,10 +35,10 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, ExceptionHandlersMap, Message, Receive, Scope, Send
 
 from planregistry.settings import Limit
-from planregistry_api.auth import API_KEY_HEADER
 from planregistry_api.problems import HTTP_PROBLEMS, problem_response
 from planregistry_api.web.pages import SIGN_IN_PATH, STATIC_PATH, page
 from planregistry_api.web.session import COOKIE
+from planregistry_domain.actor import Actor
 from planregistry_domain.wire import API_PREFIX
 
 UNCOUNTED = (f"{API_PREFIX}/health", f"{STATIC_PATH}/")
@@ -107,24 +109,18 @@ class RateLimiter:
         self.buckets: dict[tuple[str, str, str], Bucket] = {}
         self._pruned = 0.0
 
-    def take(self, kind: str, credential: str | None, address: str) -> tuple[bool, Counted]:
-        """Take a token from each bucket of this request, or none when one is empty."""
+    def take(self, kind: str, by: str, key: str) -> tuple[bool, Counted]:
+        """Take a token from the bucket of this kind of request and this caller (`by`
+        "credential" or "address"), unless it is empty."""
         per_credential, per_address = self.limits[kind]
+        limit = per_credential if by == "credential" else per_address
         now = time.monotonic()
-        wanted = [("address", address, per_address)]
-        if credential is not None:
-            wanted.insert(0, ("credential", credential, per_credential))
-        buckets = tuple(
-            (f"{kind}-{scope}", self._bucket((kind, scope, key), limit, now))
-            for scope, key, limit in wanted
-        )
-        for _, bucket in buckets:
-            bucket.refill(now)
-        allowed = all(bucket.tokens >= 1 for _, bucket in buckets)
+        bucket = self._bucket((kind, by, key), limit, now)
+        bucket.refill(now)
+        allowed = bucket.tokens >= 1
         if allowed:
-            for _, bucket in buckets:
-                bucket.tokens -= 1
-        return allowed, Counted(buckets)
+            bucket.tokens -= 1
+        return allowed, Counted(((f"{kind}-{by}", bucket),))
 
     def _bucket(self, key: tuple[str, str, str], limit: Limit, now: float) -> Bucket:
         bucket = self.buckets.get(key)
@@ -153,34 +149,45 @@ def kind_of(scope: Scope) -> str | None:
 
 
 def credential_of(scope: Scope) -> str | None:
-    """A digest of the credential as presented (whether valid or not is for later)."""
-    presented = b""
+    """Who was authenticated, or the browser session's digest (pages authenticate inside,
+    after this); None for an anonymous request."""
+    user = scope.get("user")
+    if isinstance(user, Actor):
+        return user.subject
+    session = COOKIE.encode() + b"="
     for name, value in scope.get("headers", ()):
-        lowered = name.lower()
-        if lowered in (b"authorization", API_KEY_HEADER.lower().encode()):
-            presented = value
-            break
-        if lowered == b"cookie" and COOKIE.encode() + b"=" in value:
-            presented = value.split(COOKIE.encode() + b"=", 1)[1].split(b";", 1)[0]
-    if not presented:
-        return None
-    return hashlib.blake2b(presented, digest_size=16).hexdigest()
+        if name.lower() == b"cookie" and session in value:
+            presented = value.split(session, 1)[1].split(b";", 1)[0]
+            return "session:" + hashlib.blake2b(presented, digest_size=16).hexdigest()
+    return None
+
+
+def address_of(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
 
 
 class RateLimitMiddleware(ASGIMiddleware):
+    """Counts each request against one bucket: by "address" (put before authentication)
+    or by "credential" (after it). Their header items add up in the answer."""
+
     scopes = (ScopeType.HTTP,)
 
-    def __init__(self, limiter: RateLimiter) -> None:
+    def __init__(self, limiter: RateLimiter, by: str) -> None:
         self.limiter = limiter
+        self.by = by
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         kind = kind_of(scope)
-        if kind is None:
+        key = (
+            None
+            if kind is None
+            else (address_of(scope) if self.by == "address" else credential_of(scope))
+        )
+        if kind is None or key is None:
             await next_app(scope, receive, send)
             return
-        client = scope.get("client")
-        address = client[0] if client else "unknown"
-        allowed, counted = self.limiter.take(kind, credential_of(scope), address)
+        allowed, counted = self.limiter.take(kind, self.by, key)
         headers = counted.headers()
         if not allowed:
             wait = max(bucket.wait() for _, bucket in counted.buckets)
@@ -192,12 +199,20 @@ class RateLimitMiddleware(ASGIMiddleware):
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                response_headers = MutableScopeHeaders.from_message(message)
-                for name, value in headers.items():
-                    response_headers.setdefault(name, value)
+                add_items(MutableScopeHeaders.from_message(message), headers)
             await send(message)
 
         await next_app(scope, receive, send_with_headers)
+
+
+def add_items(headers: MutableScopeHeaders, items: dict[str, str]) -> None:
+    """Append this bucket's items to the RateLimit headers already set (structured lists)."""
+    for name, value in items.items():
+        present = headers.get(name)
+        if present is None:
+            headers[name] = value
+        elif value not in present:
+            headers[name] = f"{present}, {value}"
 
 
 def too_many_requests(request: Request[Any, Any, Any], exc: RateLimited) -> Response[Any]:
