@@ -38,6 +38,7 @@ from xdist.scheduler import LoadScopeScheduling
 from planregistry import Registry
 from planregistry.defaults.demo import load_demo
 from planregistry.settings import FILES_DIR_ENV
+from planregistry.storage import engine as engine_module
 from planregistry.storage import migrations
 from planregistry.storage.tables import Base
 from tests.world import World, build_world
@@ -55,6 +56,12 @@ settings.register_profile("dev", max_examples=10)
 settings.register_profile("ci", max_examples=30)
 settings.load_profile("dev")
 
+# The tests' databases are throwaway: syncing every commit to disk (SQLite's FULL, the
+# default) would only add waits to the run (about 15 % on the storage tests). Servers the
+# tests start inherit the setting; tests/reliability/ runs its servers with FULL.
+engine_module.DEFAULT_SYNCHRONOUS = "NORMAL"
+os.environ.setdefault("PLANREGISTRY_SQLITE_SYNCHRONOUS", "NORMAL")
+
 
 # --- Running in parallel (pytest-xdist) ---------------------------------------------------
 
@@ -64,6 +71,8 @@ SHARED_SERVER_TESTS = "tests/client/"
 # The browser tests serve a site per module (tests/web/conftest.py): a module's tests run
 # in one process, so that its site (and identity provider) starts once, not once per process.
 SITE_PER_MODULE_TESTS = "tests/web/"
+# The reliability tests share a server per module too (and run in the module's order).
+SERVER_PER_MODULE_TESTS = "tests/reliability/"
 
 
 class Scheduling(LoadScopeScheduling):
@@ -73,7 +82,7 @@ class Scheduling(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.startswith(SHARED_SERVER_TESTS):
             return SHARED_SERVER_TESTS
-        if nodeid.startswith(SITE_PER_MODULE_TESTS):
+        if nodeid.startswith((SITE_PER_MODULE_TESTS, SERVER_PER_MODULE_TESTS)):
             return nodeid.split("::", 1)[0]
         return nodeid
 

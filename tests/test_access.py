@@ -17,8 +17,10 @@ and a refused call leaves the data and the audit trail exactly as they were.
 from __future__ import annotations
 
 import inspect
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,6 +135,14 @@ def _comparison(view: str) -> Callable[[World, Place], Prepared]:
 def _import(world: World, place: Place) -> Prepared:
     document = world.registry.export_json()
     return lambda actor: world.registry.import_json(document, actor=actor)  # not empty: Conflict
+
+
+def _backup(world: World, place: Place) -> Prepared:
+    def call(actor: Actor) -> object:  # a copy of the SQLite file; PostgreSQL: Conflict
+        with tempfile.TemporaryDirectory() as folder:
+            return world.registry.backup_database(Path(folder) / "copy.sqlite3", actor=actor)
+
+    return call
 
 
 PLAN_TEXT = "Inledning\n\nPlanen gäller 2026.\n".encode()
@@ -364,6 +374,7 @@ EXERCISES: dict[str, Exercise] = {
     ),
     "export_json": Exercise(A.MANAGE_REGISTRY, SHARED, False, _call("export_json")),
     "import_json": Exercise(A.MANAGE_REGISTRY, SHARED, True, _import),
+    "backup_database": Exercise(A.MANAGE_REGISTRY, SHARED, False, _backup),
 }
 
 

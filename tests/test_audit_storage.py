@@ -131,7 +131,7 @@ def test_every_table_with_a_generated_id_never_reuses_it_on_sqlite(tmp_path: Pat
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
-            created = {name: sql for name, sql in rows}
+            created = dict(rows.tuples().all())
     finally:
         engine.dispose()
     generated = [

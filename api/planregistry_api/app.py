@@ -12,7 +12,10 @@ Every request but the public ones (health, the OpenAPI document) is authenticate
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from litestar import Litestar, Router
+from litestar.config.app import AppConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 
@@ -27,7 +30,9 @@ from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
 from planregistry_api.idempotency import IdempotencyMiddleware, document_idempotency_key
 from planregistry_api.openapi import SCHEMA_PATH, complete_openapi, openapi_config
+from planregistry_api.outage import OUTAGE_HANDLERS
 from planregistry_api.problems import EXCEPTION_HANDLERS
+from planregistry_api.ratelimit import RATE_LIMIT_HANDLERS, RateLimiter, RateLimitMiddleware
 from planregistry_api.token_keys import (
     JWKS_FILE_ENV,
     JWT_PUBLIC_KEY_ENV,
@@ -53,10 +58,14 @@ def create_app(
     *,
     keys: TokenKeys | None = None,
     oidc: OidcSettings | None = None,
+    rate_limits: dict[str, tuple[settings.Limit, settings.Limit]] | None = None,
 ) -> Litestar:
-    """The app; `oidc` (else `PLANREGISTRY_OIDC_*`) turns on OpenID Connect for the pages."""
+    """The app; `oidc` (else `PLANREGISTRY_OIDC_*`) turns on OpenID Connect for the pages,
+    `rate_limits` (else `PLANREGISTRY_RATE_LIMIT*`; `{}` for none) limit each caller."""
     keys = keys or TokenKeys.from_env()
     oidc = oidc or OidcSettings.from_env()
+    rate_limits = settings.rate_limits() if rate_limits is None else rate_limits
+    limiter = RateLimiter(rate_limits) if rate_limits else None
     if keys is None:
         raise AuthConfigurationError(
             f"Ingen nyckel att verifiera token med: ange {JWT_SECRET_ENV}, "
@@ -79,11 +88,16 @@ def create_app(
             "actor": Provide(provide_actor, sync_to_thread=False),
         },
         state=State({REGISTRY_STATE_KEY: registry, **web_state(oidc)}),
-        exception_handlers=EXCEPTION_HANDLERS,
-        on_app_init=[auth.on_app_init],
+        exception_handlers={**EXCEPTION_HANDLERS, **OUTAGE_HANDLERS, **RATE_LIMIT_HANDLERS},
+        on_app_init=[auth.on_app_init, _rate_limits_by_address(limiter)],
         guards=[require_actor],
-        # After authentication (which Litestar puts first): idempotency keys are per caller.
-        middleware=[RequestContextMiddleware(), IdempotencyMiddleware()],
+        # After authentication (which Litestar puts first): rate limits and idempotency
+        # keys are per caller; a request refused for its rate claims no key.
+        middleware=[
+            RequestContextMiddleware(),
+            *([RateLimitMiddleware(limiter, by="credential")] if limiter else []),
+            IdempotencyMiddleware(),
+        ],
         before_request=check_body_strictly,
         before_send=[security_headers_hook(SCHEMA_PATH), page_headers],
         template_config=template_config(),
@@ -107,3 +121,15 @@ def create_app(
         # Around the whole handler (routing, authentication, errors): every answer is logged.
         app.asgi_handler = access_log.logged(app.asgi_handler)
     return app
+
+
+def _rate_limits_by_address(limiter: RateLimiter | None) -> Callable[[AppConfig], AppConfig]:
+    """Count by address before authentication: a flood of bad credentials is limited
+    before any is verified."""
+
+    def on_app_init(app_config: AppConfig) -> AppConfig:
+        if limiter is not None:
+            app_config.middleware.insert(0, RateLimitMiddleware(limiter, by="address"))
+        return app_config
+
+    return on_app_init

@@ -77,6 +77,7 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     415: ("unsupported-media-type", "Formatet stöds inte"),
     422: ("validation", "Ogiltiga uppgifter"),
     428: ("precondition-required", "If-Match krävs"),
+    429: ("too-many-requests", "För många förfrågningar"),
     500: ("internal-error", "Internt fel"),
     503: ("unavailable", "Tjänsten är inte tillgänglig"),
 }

@@ -147,6 +147,7 @@ def serve(
 
     url = _url(ctx)
     _check_oidc_settings()
+    settings.rate_limits()  # a bad limit is one line now, not an error in each worker
     if with_demo:
         settings.database_engine(url).dispose()  # a bad URL is one line, not a traceback
         migrations.upgrade(url)
@@ -484,6 +485,21 @@ def export_command(ctx: click.Context, output: Path | None) -> None:
         sys.stdout.buffer.write(data + b"\n")
     else:
         write_private(output, data + b"\n")
+
+
+@main.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup_command(ctx: click.Context, target: Path) -> None:
+    """Copy the SQLite database to TARGET while the server goes on writing.
+
+    The copy is the database as of one commit (SQLite's online backup), mode 0600, an
+    ordinary database file: serve it or open it like the original. For PostgreSQL use
+    pg_dump (see the README).
+    """
+    with _registry(ctx) as registry:
+        written = registry.backup_database(target)
+    click.echo(f"Säkerhetskopian är skriven till {written}.")
 
 
 @main.command("import")

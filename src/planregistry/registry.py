@@ -23,6 +23,7 @@ from planregistry.usecases.documents import DocumentUseCases
 from planregistry.usecases.follow_ups import FollowUpUseCases
 from planregistry.usecases.imports import ImportUseCases
 from planregistry.usecases.kept_forms import KeptFormUseCases
+from planregistry.usecases.online_backup import OnlineBackupUseCases
 from planregistry.usecases.organizations import OrganizationUseCases
 from planregistry.usecases.reviews import ReviewUseCases
 from planregistry.usecases.web_sessions import WebSessionUseCases
@@ -39,6 +40,7 @@ class Registry(
     ReviewUseCases,
     BackupUseCases,
     DocumentUseCases,
+    OnlineBackupUseCases,
     ComparisonUseCases,
     ApiKeyUseCases,
     AuditUseCases,

@@ -92,10 +92,47 @@ def pool_size(environ: Mapping[str, str] | None = None) -> int | None:
     return int(raw)
 
 
-def engine_options() -> dict[str, Any]:
-    """The engine options the environment sets (the pool size), for `Registry.open`."""
-    size = pool_size()
-    return {} if size is None else {"pool_size": size}
+def engine_options(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The engine options the environment sets, for `Registry.open`: the pool size, the
+    bounded waits (see `TIMEOUTS`) and SQLite's `synchronous`."""
+    environ = os.environ if environ is None else environ
+    size = pool_size(environ)
+    options: dict[str, Any] = {} if size is None else {"pool_size": size}
+    for variable, (option, default) in TIMEOUTS.items():
+        options[option] = _seconds(environ, variable, default)
+    synchronous = environ.get(SQLITE_SYNCHRONOUS_ENV, "").strip().upper()
+    if synchronous:
+        if synchronous not in SYNCHRONOUS_MODES:
+            raise ConfigurationError(
+                SQLITE_SYNCHRONOUS_ENV, f"{synchronous!r} är varken FULL eller NORMAL."
+            )
+        options["sqlite_synchronous"] = synchronous
+    return options
+
+
+# How long a request may wait on the database before it is answered 503, in seconds:
+# the variable → the engine option and its default.
+TIMEOUTS: dict[str, tuple[str, float]] = {
+    "PLANREGISTRY_DB_CONNECT_TIMEOUT": ("connect_timeout", 5.0),
+    "PLANREGISTRY_DB_STATEMENT_TIMEOUT": ("statement_timeout", 30.0),
+    "PLANREGISTRY_DB_POOL_TIMEOUT": ("pool_timeout", 10.0),
+}
+SQLITE_SYNCHRONOUS_ENV = "PLANREGISTRY_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS_MODES = ("FULL", "NORMAL")
+_MAX_TIMEOUT = 3600.0
+
+
+def _seconds(environ: Mapping[str, str], variable: str, default: float) -> float:
+    raw = environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= _MAX_TIMEOUT:
+        raise ConfigurationError(variable, f"{raw!r} är inget antal sekunder mellan 0 och 3600.")
+    return value
 
 
 def check(database_url: str, *, database: bool = False, token_keys: bool = False) -> Checked:
@@ -165,3 +202,67 @@ def _token_keys(database_url: str) -> tuple[TokenKeys, Path | None]:
         raise ConfigurationError(
             "PLANREGISTRY_JWT_SECRET", f"ingen angiven, och den lokala hemligheten: {exc}"
         ) from None
+
+
+# --- Rate limits ------------------------------------------------------------------------
+
+RATE_LIMITS_ENV = "PLANREGISTRY_RATE_LIMITS"
+RATE_LIMIT_ENV_PREFIX = "PLANREGISTRY_RATE_LIMIT_"
+PER_ADDRESS_SUFFIX = "_PER_ADDRESS"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `requests` in a burst, given back at `requests` per `seconds` (a token
+    bucket of that size, refilled at that rate)."""
+
+    requests: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"{self.requests}/{self.seconds:g}"
+
+
+# Each kind of request, limited per credential and per client address separately:
+# (kind, per credential, per address). Generous: a person or a city system working
+# normally never meets them; a runaway script or a guessing client does.
+RATE_LIMIT_DEFAULTS: tuple[tuple[str, Limit, Limit], ...] = (
+    ("reads", Limit(1200, 60), Limit(6000, 60)),
+    ("writes", Limit(600, 60), Limit(3000, 60)),
+    ("sign_in", Limit(30, 60), Limit(120, 60)),
+)
+
+
+def rate_limits(environ: Mapping[str, str] | None = None) -> dict[str, tuple[Limit, Limit]]:
+    """Kind of request → (per credential, per address); empty when turned off
+    (`PLANREGISTRY_RATE_LIMITS=off`, e.g. for benchmarks)."""
+    environ = os.environ if environ is None else environ
+    switch = environ.get(RATE_LIMITS_ENV, "on").strip().lower() or "on"
+    if switch not in ("on", "off"):
+        raise ConfigurationError(RATE_LIMITS_ENV, f"{switch!r} är varken on eller off.")
+    if switch == "off":
+        return {}
+    limits: dict[str, tuple[Limit, Limit]] = {}
+    for kind, credential, address in RATE_LIMIT_DEFAULTS:
+        variable = RATE_LIMIT_ENV_PREFIX + kind.upper()
+        limits[kind] = (
+            _limit(environ, variable, credential),
+            _limit(environ, variable + PER_ADDRESS_SUFFIX, address),
+        )
+    return limits
+
+
+def _limit(environ: Mapping[str, str], variable: str, default: Limit) -> Limit:
+    raw = environ.get(variable, "").strip()
+    if not raw:
+        return default
+    requests, _, seconds = raw.partition("/")
+    try:
+        limit = Limit(int(requests), float(seconds))
+    except ValueError:
+        limit = Limit(0, 0)
+    if not (1 <= limit.requests <= 1_000_000 and 0 < limit.seconds <= 86_400):
+        raise ConfigurationError(
+            variable, f"{raw!r} är ingen gräns; skriv antal/sekunder, t.ex. 600/60."
+        )
+    return limit

@@ -41,9 +41,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def shared_app() -> Iterator[Litestar]:
-    """The app with `support.KEYS`, over a Registry that is never queried."""
+    """The app with `support.KEYS`, over a Registry that is never queried; without rate
+    limits, since every test of the process calls it as the same caller
+    (tests/reliability/test_rate_limits.py tests them)."""
     with Registry(create_engine("sqlite://")) as unused:
-        app = create_app(unused, keys=KEYS)
+        app = create_app(unused, keys=KEYS, rate_limits={})
         yield app
 
 
