@@ -2,7 +2,11 @@
 
 Litestar converts bodies with msgspec's lax rules (`"2017"` → 2017, `"true"` → True);
 our contract is the commands' JSON Schema, so a string where a number belongs is
-refused (422) rather than guessed at. Runs before Litestar parses the body itself.
+refused (422) rather than guessed at. Runs before Litestar parses the body itself, and
+refuses what Litestar would let through or fail on: a body that is not declared as
+`application/json` (415), bytes that are not UTF-8 and JSON nested deeper than
+`MAX_NESTING` (400; no command is nested more than a few levels, and a deep enough
+body would exhaust the decoder's stack).
 """
 
 from __future__ import annotations
@@ -18,16 +22,21 @@ from litestar.exceptions import ClientException
 from planregistry_domain.errors import FieldError, ValidationError
 from planregistry_domain.validation import coerce
 
+JSON_MEDIA_TYPE = "application/json"
+MAX_NESTING = 32
+
+
+class UnsupportedMediaType(ClientException):
+    status_code = 415
+
 
 async def check_body_strictly(request: Request[Any, Any, Any]) -> None:
     data_field = request.route_handler.parsed_data_field
     if data_field is None or _is_form(data_field.kwarg_definition):
         return  # an upload form (plan imports) is not JSON
+    _require_json_media_type(request.headers.get("content-type"))
     body = await request.body()  # Enforces request_max_body_size (413).
-    try:
-        raw = msgspec.json.decode(body)
-    except msgspec.DecodeError as exc:
-        raise ClientException(f"Innehållet är inte giltig JSON: {exc}.") from None
+    raw = decode_json(body)
     coerce(data_field.annotation, raw)  # ValidationError (422) naming each field's path.
     # PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the driver.
     nul = [FieldError(path=p, message="Text may not contain U+0000") for p in _nul_paths(raw)]
@@ -35,8 +44,52 @@ async def check_body_strictly(request: Request[Any, Any, Any]) -> None:
         raise ValidationError("Texten innehåller ett NUL-tecken (U+0000).", nul)
 
 
+def decode_json(body: bytes) -> Any:
+    """The body as JSON values; 400 for anything that is not UTF-8 JSON of sane depth."""
+    try:
+        raw = msgspec.json.decode(body)
+    except RecursionError:
+        raise _too_deep() from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        # msgspec reports invalid UTF-8 in a string as a UnicodeDecodeError.
+        reason = "den är inte UTF-8" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise ClientException(f"Innehållet är inte giltig JSON: {reason}.") from None
+    if _depth(raw) > MAX_NESTING:
+        raise _too_deep()
+    return raw
+
+
+def _require_json_media_type(content_type: str | None) -> None:
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        given = f"`{media_type}`" if media_type else "ingen Content-Type"
+        raise UnsupportedMediaType(
+            f"Innehållet måste skickas som {JSON_MEDIA_TYPE} (Content-Type), inte {given}."
+        )
+
+
+def _too_deep() -> ClientException:
+    return ClientException(f"Innehållet är nästlat djupare än {MAX_NESTING} nivåer.")
+
+
+def _depth(value: Any) -> int:
+    """Levels of arrays and objects (0 for a scalar); stops counting past the limit."""
+    deepest = 0
+    level: list[Any] = [value]
+    while level and deepest <= MAX_NESTING:
+        containers = [v for v in level if isinstance(v, dict | list)]
+        if not containers:
+            break
+        deepest += 1
+        level = [item for c in containers for item in (c.values() if isinstance(c, dict) else c)]
+    return deepest
+
+
 def _is_form(definition: object) -> bool:
-    return getattr(definition, "media_type", None) is RequestEncodingType.MULTI_PART
+    return getattr(definition, "media_type", None) in (
+        RequestEncodingType.MULTI_PART,
+        RequestEncodingType.URL_ENCODED,
+    )
 
 
 def _nul_paths(value: Any, path: str = "$") -> Iterator[str]:

@@ -169,6 +169,7 @@ def _validation_exception(
             in_body = True
             path = "$" if key in ("", "data") else f"$.{key}"
         else:
+            key = _wire_name(request, key)
             path = f"{source}.{key}" if source else key
         errors.append(FieldProblem(path=path, message=str(message.get("message", ""))))
     if in_body:
@@ -179,6 +180,13 @@ def _validation_exception(
         status = 400
     detail = "; ".join(f"{e.path}: {e.message}" for e in errors) or title
     return problem_response(request, status, slug, title, detail, errors=errors)
+
+
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """A parameter as the client names it (`format`), not the handler's argument (`fmt`)."""
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    alias = getattr(parameter.kwarg_definition, "name", None) if parameter else None
+    return alias if isinstance(alias, str) and alias else key
 
 
 def _detail(request: Request[Any, Any, Any], exc: HTTPException, title: str) -> str:
@@ -231,6 +239,7 @@ _DESCRIPTIONS = {
     "status (`illegal-transition`, `read-only`, with `current_status` and `allowed`).",
     412: "`If-Match` does not name the current version (`stale-version`): read it again.",
     413: "The request body is larger than the limit (`content-too-large`).",
+    415: "The body is not sent as `Content-Type: application/json` (`unsupported-media-type`).",
     422: "The body does not validate (`validation`, with `errors` listing each field).",
     428: "The write needs `If-Match` with the resource's ETag (`precondition-required`).",
     500: "Unexpected failure (`internal-error`); no details are disclosed.",
