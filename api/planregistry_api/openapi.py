@@ -32,6 +32,7 @@ from planregistry_api.access import (
     route_handlers,
 )
 from planregistry_api.docs import SwaggerPage, only_known_documentation
+from planregistry_api.openapi_exact import exact_command_schemas, exact_operation
 from planregistry_api.problems import description
 from planregistry_domain import commands
 from planregistry_domain.wire import API_PREFIX
@@ -131,6 +132,7 @@ def complete_openapi(app: Litestar) -> None:
     for name, schema in (openapi.components.schemas or {}).items():
         if name in strict:
             schema.additional_properties = False
+    exact_command_schemas(openapi)
     handlers = {
         handler.operation_id: handler
         for _path, handler in route_handlers(app)
@@ -141,6 +143,7 @@ def complete_openapi(app: Litestar) -> None:
             operation: Operation | None = getattr(path_item, method)
             if operation is None:
                 continue
+            exact_operation(operation)
             handler = handlers.get(operation.operation_id or "")
             if handler is not None:
                 _document_access(operation, handler)

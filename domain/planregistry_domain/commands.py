@@ -3,21 +3,34 @@
 Every command forbids unknown fields and carries no server-owned field (ids of
 parents, status, version, who recorded), so a request that sends one is refused
 whole rather than half-applied. `UNSET` in an update means "leave as it is".
+
+Every list has a cap on its items (`constraints`); the lists of names (partners,
+themes, areas, sources, case numbers, exclusions, priority areas) keep each name once,
+in the order first given: a repeated name is dropped, not refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from msgspec import UNSET, Struct, UnsetType, field
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from planregistry_domain.constraints import (
+    MAX_COORDINATORS,
+    MAX_POLICE_ASSESSMENTS,
+    MAX_SURVEY_ANSWERS,
+    CaseNumbers,
     Count,
     LongText,
     Name,
+    NameList,
     Period,
+    SectionOrder,
     ShortText,
     Slug,
+    SlugList,
+    TextList,
     Year,
 )
 from planregistry_domain.vocabulary import (
@@ -29,9 +42,18 @@ from planregistry_domain.vocabulary import (
     Role,
 )
 
+_NAME_LISTS = frozenset(
+    {"partners", "themes", "areas", "sources", "case_numbers", "scope_exclusions", "priority_areas"}
+)
+
 
 class _Command(Struct, kw_only=True, forbid_unknown_fields=True):
-    pass
+    def __post_init__(self) -> None:
+        # Runs after decoding and construction alike: a name given twice is kept once.
+        for name in _NAME_LISTS.intersection(self.__struct_fields__):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                setattr(self, name, list(dict.fromkeys(value)))
 
 
 class CoordinatorInput(_Command, kw_only=True):
@@ -39,6 +61,9 @@ class CoordinatorInput(_Command, kw_only=True):
     email: ShortText | None = None
     phone: ShortText | None = None
     title: ShortText | None = None
+
+
+Coordinators = Annotated[list[CoordinatorInput], Meta(max_length=MAX_COORDINATORS)]
 
 
 class CreateMunicipality(_Command, kw_only=True):
@@ -52,14 +77,14 @@ class CreateOrganization(_Command, kw_only=True):
     kind: OrganizationKind
     committee: Name
     municipality: Slug
-    coordinators: list[CoordinatorInput] = field(default_factory=list)
+    coordinators: Coordinators = field(default_factory=list)
 
 
 class UpdateOrganization(_Command, kw_only=True):
     name: Name | UnsetType = UNSET
     kind: OrganizationKind | UnsetType = UNSET
     committee: Name | UnsetType = UNSET
-    coordinators: list[CoordinatorInput] | UnsetType = UNSET
+    coordinators: Coordinators | UnsetType = UNSET
 
 
 class CreatePlan(_Command, kw_only=True):
@@ -71,17 +96,17 @@ class CreateRevision(_Command, kw_only=True):
 
     label: Name
     cycle_year: Year
-    case_numbers: list[ShortText] = field(default_factory=list)
+    case_numbers: CaseNumbers = field(default_factory=list)
 
 
 class UpdateRevision(_Command, kw_only=True):
     label: Name | UnsetType = UNSET
     cycle_year: Year | UnsetType = UNSET
-    case_numbers: list[ShortText] | UnsetType = UNSET
-    scope_exclusions: list[ShortText] | UnsetType = UNSET
-    priority_areas: list[Name] | UnsetType = UNSET
+    case_numbers: CaseNumbers | UnsetType = UNSET
+    scope_exclusions: TextList | UnsetType = UNSET
+    priority_areas: NameList | UnsetType = UNSET
     conditions_response: LongText | UnsetType | None = UNSET
-    section_order: list[Slug] | UnsetType = UNSET
+    section_order: SectionOrder | UnsetType = UNSET
 
 
 class SectionKey(_Command, kw_only=True):
@@ -111,35 +136,39 @@ class PoliceAssessmentInput(_Command, kw_only=True):
 
 class PutSituation(_Command, kw_only=True):
     compiled_on: dt.date | None = None
-    sources: list[ShortText] = field(default_factory=list)
+    sources: TextList = field(default_factory=list)
     confidential: bool = False
     summary: LongText | None = None
-    survey: list[SurveyAnswerInput] = field(default_factory=list)
-    police: list[PoliceAssessmentInput] = field(default_factory=list)
+    survey: Annotated[list[SurveyAnswerInput], Meta(max_length=MAX_SURVEY_ANSWERS)] = field(
+        default_factory=list
+    )
+    police: Annotated[list[PoliceAssessmentInput], Meta(max_length=MAX_POLICE_ASSESSMENTS)] = field(
+        default_factory=list
+    )
 
 
 class CreateActivity(_Command, kw_only=True):
     title: Name
     description: LongText | None = None
     level: Slug
-    themes: list[Slug] = field(default_factory=list)
+    themes: SlugList = field(default_factory=list)
     responsible: Name | None = None
-    partners: list[Name] = field(default_factory=list)
+    partners: NameList = field(default_factory=list)
     follow_up_method: ShortText | None = None
     target_group: ShortText | None = None
-    areas: list[Name] = field(default_factory=list)
+    areas: NameList = field(default_factory=list)
 
 
 class UpdateActivity(_Command, kw_only=True):
     title: Name | UnsetType = UNSET
     description: LongText | UnsetType | None = UNSET
     level: Slug | UnsetType = UNSET
-    themes: list[Slug] | UnsetType = UNSET
+    themes: SlugList | UnsetType = UNSET
     responsible: Name | UnsetType | None = UNSET
-    partners: list[Name] | UnsetType = UNSET
+    partners: NameList | UnsetType = UNSET
     follow_up_method: ShortText | UnsetType | None = UNSET
     target_group: ShortText | UnsetType | None = UNSET
-    areas: list[Name] | UnsetType = UNSET
+    areas: NameList | UnsetType = UNSET
     position: Count | UnsetType = UNSET
 
 

@@ -28,3 +28,19 @@ Period = Annotated[
         "(verksamhetsberättelse), e.g. '2018-T1'.",
     ),
 ]
+
+# Item caps of the lists a command carries: far above any real plan (Stockholm's plans
+# name at most a dozen partners per activity), low enough that one body cannot make
+# every read of a revision slow or a comparison export unwritable.
+MAX_LIST_ITEMS = 50
+MAX_CASE_NUMBERS = 20
+MAX_SECTIONS = 100
+MAX_SURVEY_ANSWERS = 200
+MAX_POLICE_ASSESSMENTS = 100
+MAX_COORDINATORS = 20
+
+NameList = Annotated[list[Name], Meta(max_length=MAX_LIST_ITEMS)]
+SlugList = Annotated[list[Slug], Meta(max_length=MAX_LIST_ITEMS)]
+TextList = Annotated[list[ShortText], Meta(max_length=MAX_LIST_ITEMS)]
+CaseNumbers = Annotated[list[ShortText], Meta(max_length=MAX_CASE_NUMBERS)]
+SectionOrder = Annotated[list[Slug], Meta(max_length=MAX_SECTIONS)]
