@@ -49,8 +49,9 @@ def exact_command_schemas(openapi: OpenAPI) -> None:
     ]
     _refs, components = msgspec.json.schema_components(structs, ref_template=_REFS)
     for name, component in components.items():
-        if name in schemas and "properties" in component:
-            schemas[name] = _schema(component)
+        converted = _schema(component)
+        if name in schemas and isinstance(converted, Schema) and converted.properties:
+            schemas[name] = converted
     create_key = schemas.get("CreateApiKey")
     if isinstance(create_key, Schema) and create_key.properties:
         create_key.properties["role"] = Schema(type=OpenAPIType.STRING, enum=KEY_ROLES)
