@@ -56,7 +56,18 @@ def decode_json(body: bytes) -> Any:
         raise ClientException(f"Innehållet är inte giltig JSON: {reason}.") from None
     if _depth(raw) > MAX_NESTING:
         raise _too_deep()
-    return raw
+    return _integral_floats_as_ints(raw)
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    """`2039.0` is an integer to JSON Schema (and so to the OpenAPI document): take it as one."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(item) for item in value]
+    return value
 
 
 def _require_json_media_type(content_type: str | None) -> None:

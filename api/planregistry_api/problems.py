@@ -240,7 +240,12 @@ _DESCRIPTIONS = {
     412: "`If-Match` does not name the current version (`stale-version`): read it again.",
     413: "The request body is larger than the limit (`content-too-large`).",
     415: "The body is not sent as `Content-Type: application/json` (`unsupported-media-type`).",
-    422: "The body does not validate (`validation`, with `errors` listing each field).",
+    422: "The body does not validate (`validation`, with `errors` listing each field): "
+    "against this document, or against rules that depend on stored data and so cannot be "
+    "written into it (an activity's `level` and `themes` and a situation's questions and "
+    "environments are the programme's, `section_order` names each of the revision's "
+    "sections once, only a coordinator key names an organisation and it must, survey "
+    "counts add up to at most the respondents).",
     428: "The write needs `If-Match` with the resource's ETag (`precondition-required`).",
     500: "Unexpected failure (`internal-error`); no details are disclosed.",
     503: "The database cannot be reached (`unavailable`).",

@@ -15,9 +15,15 @@ Slug = Annotated[
         description="Lowercase identifier: letters a–z, digits, '-' or '_' between them.",
     ),
 ]
-Name = Annotated[str, Meta(min_length=1, max_length=300, pattern=r"\S")]
-ShortText = Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S")]
-LongText = Annotated[str, Meta(max_length=200_000)]
+# Text holds no U+0000 (PostgreSQL text cannot store it), and a name or short text some
+# character that is not white space. Spelled so that Python's `re` (which checks it) and
+# JSON Schema's ECMA-262 regexes (which clients read in the OpenAPI document) agree: their
+# `\s` differ in U+001C–U+001F and U+0085 (space to Python) and U+FEFF (space to ECMA).
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85\ufeff][^\x00]*$"
+Name = Annotated[str, Meta(min_length=1, max_length=300, pattern=NOT_BLANK)]
+ShortText = Annotated[str, Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
+LongText = Annotated[str, Meta(max_length=200_000, pattern=NO_NUL)]
 Year = Annotated[int, Meta(ge=2000, le=2100)]
 Count = Annotated[int, Meta(ge=0, le=1_000_000)]
 Period = Annotated[
