@@ -74,9 +74,11 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     405: ("method-not-allowed", "Metoden är inte tillåten"),
     406: ("not-acceptable", "Formatet kan inte levereras"),
     413: ("content-too-large", "Begäran är för stor"),
+    414: ("uri-too-long", "Adressen är för lång"),
     415: ("unsupported-media-type", "Formatet stöds inte"),
     422: ("validation", "Ogiltiga uppgifter"),
     428: ("precondition-required", "If-Match krävs"),
+    431: ("header-fields-too-large", "Huvudfälten är för stora"),
     500: ("internal-error", "Internt fel"),
     503: ("unavailable", "Tjänsten är inte tillgänglig"),
 }

@@ -71,6 +71,8 @@ schema = schemathesis.openapi.from_asgi(
 )
 _API_KEY: list[str] = []  # the demo's key, issued when the database is made
 
+pytestmark = pytest.mark.schemathesis
+
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_database(sqlite_template: Path) -> Iterator[None]:
