@@ -118,7 +118,7 @@ def test_partner_matrix_export_fits_any_number_of_partners(demo_registry: Regist
         p.partner for p in view.partners[:MAX_PARTNER_COLUMNS]
     )
     (hasselby,) = [r for r in rows[1:] if r[0] == "hasselby-vallingby"]
-    named = next(r for r in view.rows if r.id == "hasselby-vallingby").partners
+    named = next(r for r in view.rows if r.organization_id == "hasselby-vallingby").partners
     shown = {p.partner for p in view.partners[:MAX_PARTNER_COLUMNS]}
     assert hasselby[-1] == len(set(named) - shown)
     about = dict(sheets["Om uttaget"].iter_rows(values_only=True))

@@ -8,6 +8,7 @@ the README documents). Against a real `planregistry serve`, on SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Iterator
 
@@ -62,10 +63,9 @@ def _raw(server: str, head: str) -> bytes:
     """The whole answer to a request head (plus Host and Connection: close)."""
     host, port = server.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as sock:
-        try:
+        # granian may answer and close before the whole head is sent.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(f"{head}Host: {host}\r\nConnection: close\r\n\r\n".encode())
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # granian may answer and close before the whole head is sent
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk
