@@ -86,6 +86,9 @@ våldsbejakande extremism).
   as `X-API-Key`. Without them: 401. The caller sees its own municipality only; what it
   may not see answers 404, what it sees but may not do answers 403. Each operation names
   the policy action it performs and the roles the policy allows.
+* Bodies are `application/json` (else 415), UTF-8 and nested at most 32 levels (else 400).
+  Beyond what this document states, 422 comes only from rules on stored data or across
+  fields (see the 422 responses). A PATCH that changes nothing keeps the ETag.
 * Every response carries `X-Request-ID` (the caller's, when sane, or a new one); the audit
   trail records it with each write.
 * Collections answer `{"items", "next_cursor", "links": {"next"}}` and a `Link: rel="next"`
