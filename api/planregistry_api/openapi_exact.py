@@ -52,9 +52,10 @@ def exact_command_schemas(openapi: OpenAPI) -> None:
         converted = _schema(component)
         if name in schemas and isinstance(converted, Schema) and converted.properties:
             schemas[name] = converted
-    create_key = schemas.get("CreateApiKey")
-    if isinstance(create_key, Schema) and create_key.properties:
-        create_key.properties["role"] = Schema(type=OpenAPIType.STRING, enum=KEY_ROLES)
+    for name in ("CreateApiKey", "ApiKey"):  # a key asked for, and a key as it is shown
+        key = schemas.get(name)
+        if isinstance(key, Schema) and key.properties:
+            key.properties["role"] = Schema(type=OpenAPIType.STRING, enum=KEY_ROLES)
 
 
 def exact_operation(operation: Operation) -> None:

@@ -57,9 +57,10 @@ def test_if_match_is_required_wherever_it_is_taken(document: dict[str, Any]) -> 
 
 
 def test_a_key_role_is_never_system(document: dict[str, Any]) -> None:
-    role = _schema(document, "CreateApiKey")["properties"]["role"]
-    assert role["enum"] == KEY_ROLES
-    assert "system" not in role["enum"]
+    for name in ("CreateApiKey", "ApiKey"):
+        role = _schema(document, name)["properties"]["role"]
+        assert role["enum"] == KEY_ROLES
+        assert "system" not in role["enum"]
 
 
 def test_every_json_body_can_be_refused_as_unreadable_or_not_json(
