@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import msgspec
 import pytest
 from openpyxl import load_workbook
 
 from planregistry import Registry, StaleVersion, ValidationError
 from planregistry.views.export import MAX_PARTNER_COLUMNS, OTHER_PARTNERS
 from planregistry.views.formats import render
+from planregistry_domain.comparisons import PartnerTotal
 from planregistry_domain.constraints import MAX_CASE_NUMBERS, MAX_LIST_ITEMS
 
 
@@ -123,3 +125,19 @@ def test_partner_matrix_export_fits_any_number_of_partners(demo_registry: Regist
     assert hasselby[-1] == len(set(named) - shown)
     about = dict(sheets["Om uttaget"].iter_rows(values_only=True))
     assert f"övriga {total - MAX_PARTNER_COLUMNS}" in str(about["Samverkanspartner"])
+
+    # Past Excel's 16,384 columns (registries with long histories of lists before the caps).
+    many = msgspec.structs.replace(
+        view,
+        partners=[
+            *view.partners,
+            *(
+                PartnerTotal(partner=f"Aktör {i}", organizations=1, activities=1)
+                for i in range(20_000)
+            ),
+        ],
+    )
+    heading = next(
+        load_workbook(io.BytesIO(render(many, "xlsx"))).worksheets[0].iter_rows(values_only=True)
+    )
+    assert len(heading) == len(rows[0]) and heading[-1] == OTHER_PARTNERS
