@@ -17,6 +17,7 @@ and a refused call leaves the data and the audit trail exactly as they were.
 from __future__ import annotations
 
 import inspect
+import itertools
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,18 @@ def _call(method: str, *args: Any, **kwargs: Any) -> Callable[[World, Place], Pr
         ]
         bound = getattr(world.registry, method)
         return lambda actor: bound(*values, **kwargs, actor=actor)
+
+    return prepare
+
+
+def _update(method: str, target: str, field: str, text: str) -> Callable[[World, Place], Prepared]:
+    """An update that changes the field at every call (an unchanged one writes nothing)."""
+    numbers = itertools.count(1)
+
+    def prepare(world: World, place: Place) -> Prepared:
+        bound = getattr(world.registry, method)
+        key = getattr(place, target.removeprefix("place."))
+        return lambda actor: bound(key, {field: f"{text} {next(numbers)}"}, actor=actor)
 
     return prepare
 
@@ -262,7 +275,7 @@ EXERCISES: dict[str, Exercise] = {
         _call("create_revision", "place.plan", {"label": "Vers. 3", "cycle_year": 2027}),
     ),
     "update_revision": Exercise(
-        A.EDIT_DRAFT, OBJECT, True, _call("update_revision", "place.draft", {"label": "Ändrad"})
+        A.EDIT_DRAFT, OBJECT, True, _update("update_revision", "place.draft", "label", "Ändrad")
     ),
     "put_section": Exercise(
         A.EDIT_DRAFT, OBJECT, True, _call("put_section", "place.draft", "collaboration", SECTION)
@@ -278,7 +291,7 @@ EXERCISES: dict[str, Exercise] = {
         A.EDIT_DRAFT,
         OBJECT,
         True,
-        _call("update_activity", "place.draft_activity", {"title": "Ny titel"}),
+        _update("update_activity", "place.draft_activity", "title", "Ny titel"),
     ),
     "delete_activity": Exercise(A.EDIT_DRAFT, OBJECT, True, _delete_activity),
     # Decisions, follow-up, reviews.
@@ -334,7 +347,7 @@ EXERCISES: dict[str, Exercise] = {
         A.MANAGE_ORGANIZATION,
         OBJECT,
         True,
-        _call("update_organization", "place.organization", {"committee": "Ändrad nämnd"}),
+        _update("update_organization", "place.organization", "committee", "Ändrad nämnd"),
     ),
     "create_organization": Exercise(A.MANAGE_ORGANIZATION, MUNICIPALITY, True, _new_organization),
     # API keys and comparisons, by municipality.

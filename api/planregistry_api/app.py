@@ -23,16 +23,17 @@ from planregistry import Registry, settings
 from planregistry_api import access_log, security_log
 from planregistry_api.access import check_route_policies, require_actor
 from planregistry_api.auth import provide_actor, security_config
-from planregistry_api.bodies import check_body_strictly
 from planregistry_api.controllers import CONTROLLERS
 from planregistry_api.controllers.comparisons import ComparisonController as Comparisons
 from planregistry_api.dependencies import REGISTRY_STATE_KEY, provide_registry
 from planregistry_api.hardening import RequestContextMiddleware, security_headers_hook
 from planregistry_api.idempotency import IdempotencyMiddleware, document_idempotency_key
 from planregistry_api.openapi import SCHEMA_PATH, complete_openapi, openapi_config
+from planregistry_api.options import options_allow_hook
 from planregistry_api.outage import OUTAGE_HANDLERS
 from planregistry_api.problems import EXCEPTION_HANDLERS
 from planregistry_api.ratelimit import RATE_LIMIT_HANDLERS, RateLimiter, RateLimitMiddleware
+from planregistry_api.request_checks import check_request
 from planregistry_api.token_keys import (
     JWKS_FILE_ENV,
     JWT_PUBLIC_KEY_ENV,
@@ -98,7 +99,7 @@ def create_app(
             *([RateLimitMiddleware(limiter, by="credential")] if limiter else []),
             IdempotencyMiddleware(),
         ],
-        before_request=check_body_strictly,
+        before_request=check_request,
         before_send=[security_headers_hook(SCHEMA_PATH), page_headers],
         template_config=template_config(),
         request_max_body_size=MAX_BODY_BYTES,
@@ -106,6 +107,7 @@ def create_app(
         # A registry passed in belongs to the caller, who closes it.
         on_shutdown=[registry.close] if owned else [],
     )
+    app.before_send.insert(0, options_allow_hook(app))
     try:
         check_route_policies(app)
         complete_openapi(app)

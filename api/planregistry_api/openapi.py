@@ -32,6 +32,7 @@ from planregistry_api.access import (
     route_handlers,
 )
 from planregistry_api.docs import SwaggerPage, only_known_documentation
+from planregistry_api.openapi_exact import exact_command_schemas, exact_operation
 from planregistry_api.problems import description
 from planregistry_domain import commands
 from planregistry_domain.wire import API_PREFIX
@@ -85,6 +86,9 @@ våldsbejakande extremism).
   as `X-API-Key`. Without them: 401. The caller sees its own municipality only; what it
   may not see answers 404, what it sees but may not do answers 403. Each operation names
   the policy action it performs and the roles the policy allows.
+* Bodies are `application/json` (else 415), UTF-8 and nested at most 32 levels (else 400).
+  Beyond what this document states, 422 comes only from rules on stored data or across
+  fields (see the 422 responses). A PATCH that changes nothing keeps the ETag.
 * Every response carries `X-Request-ID` (the caller's, when sane, or a new one); the audit
   trail records it with each write.
 * Collections answer `{"items", "next_cursor", "links": {"next"}}` and a `Link: rel="next"`
@@ -131,6 +135,7 @@ def complete_openapi(app: Litestar) -> None:
     for name, schema in (openapi.components.schemas or {}).items():
         if name in strict:
             schema.additional_properties = False
+    exact_command_schemas(openapi)
     handlers = {
         handler.operation_id: handler
         for _path, handler in route_handlers(app)
@@ -141,6 +146,7 @@ def complete_openapi(app: Litestar) -> None:
             operation: Operation | None = getattr(path_item, method)
             if operation is None:
                 continue
+            exact_operation(operation)
             handler = handlers.get(operation.operation_id or "")
             if handler is not None:
                 _document_access(operation, handler)

@@ -74,10 +74,12 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     405: ("method-not-allowed", "Metoden är inte tillåten"),
     406: ("not-acceptable", "Formatet kan inte levereras"),
     413: ("content-too-large", "Begäran är för stor"),
+    414: ("uri-too-long", "Adressen är för lång"),
     415: ("unsupported-media-type", "Formatet stöds inte"),
     422: ("validation", "Ogiltiga uppgifter"),
     428: ("precondition-required", "If-Match krävs"),
     429: ("too-many-requests", "För många förfrågningar"),
+    431: ("header-fields-too-large", "Huvudfälten är för stora"),
     500: ("internal-error", "Internt fel"),
     503: ("unavailable", "Tjänsten är inte tillgänglig"),
 }
@@ -170,6 +172,7 @@ def _validation_exception(
             in_body = True
             path = "$" if key in ("", "data") else f"$.{key}"
         else:
+            key = _wire_name(request, key)
             path = f"{source}.{key}" if source else key
         errors.append(FieldProblem(path=path, message=str(message.get("message", ""))))
     if in_body:
@@ -180,6 +183,13 @@ def _validation_exception(
         status = 400
     detail = "; ".join(f"{e.path}: {e.message}" for e in errors) or title
     return problem_response(request, status, slug, title, detail, errors=errors)
+
+
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """A parameter as the client names it (`format`), not the handler's argument (`fmt`)."""
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    alias = getattr(parameter.kwarg_definition, "name", None) if parameter else None
+    return alias if isinstance(alias, str) and alias else key
 
 
 def _detail(request: Request[Any, Any, Any], exc: HTTPException, title: str) -> str:
@@ -232,7 +242,13 @@ _DESCRIPTIONS = {
     "status (`illegal-transition`, `read-only`, with `current_status` and `allowed`).",
     412: "`If-Match` does not name the current version (`stale-version`): read it again.",
     413: "The request body is larger than the limit (`content-too-large`).",
-    422: "The body does not validate (`validation`, with `errors` listing each field).",
+    415: "The body is not sent as `Content-Type: application/json` (`unsupported-media-type`).",
+    422: "The body does not validate (`validation`, with `errors` listing each field): "
+    "against this document, or against rules that depend on stored data and so cannot be "
+    "written into it (an activity's `level` and `themes` and a situation's questions and "
+    "environments are the programme's, `section_order` names each of the revision's "
+    "sections once, only a coordinator key names an organisation and it must, survey "
+    "counts add up to at most the respondents).",
     428: "The write needs `If-Match` with the resource's ETag (`precondition-required`).",
     500: "Unexpected failure (`internal-error`); no details are disclosed.",
     503: "The database cannot be reached (`unavailable`).",

@@ -3,22 +3,36 @@
 Every command forbids unknown fields and carries no server-owned field (ids of
 parents, status, version, who recorded), so a request that sends one is refused
 whole rather than half-applied. `UNSET` in an update means "leave as it is".
+
+Every list has a cap on its items (`constraints`); the lists of names (partners,
+themes, areas, sources, case numbers, exclusions, priority areas) keep each name once,
+in the order first given: a repeated name is dropped, not refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from msgspec import UNSET, Struct, UnsetType, field
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from planregistry_domain.activity_details import Indicator, Measurement, TimeFrame
 from planregistry_domain.constraints import (
+    MAX_COORDINATORS,
+    MAX_LIST_ITEMS,
+    MAX_POLICE_ASSESSMENTS,
+    MAX_SURVEY_ANSWERS,
+    CaseNumbers,
     Count,
     LongText,
     Name,
+    NameList,
     Period,
+    SectionOrder,
     ShortText,
     Slug,
+    SlugList,
+    TextList,
     Year,
 )
 from planregistry_domain.vocabulary import (
@@ -30,9 +44,28 @@ from planregistry_domain.vocabulary import (
     Role,
 )
 
+_NAME_LISTS = frozenset(
+    {
+        "partners",
+        "themes",
+        "areas",
+        "sources",
+        "case_numbers",
+        "scope_exclusions",
+        "priority_areas",
+        "target_groups",
+        "goals",
+    }
+)
+
 
 class _Command(Struct, kw_only=True, forbid_unknown_fields=True):
-    pass
+    def __post_init__(self) -> None:
+        # Runs after decoding and construction alike: a name given twice is kept once.
+        for name in _NAME_LISTS.intersection(self.__struct_fields__):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                setattr(self, name, list(dict.fromkeys(value)))
 
 
 class CoordinatorInput(_Command, kw_only=True):
@@ -40,6 +73,10 @@ class CoordinatorInput(_Command, kw_only=True):
     email: ShortText | None = None
     phone: ShortText | None = None
     title: ShortText | None = None
+
+
+Indicators = Annotated[list[Indicator], Meta(max_length=MAX_LIST_ITEMS)]
+Coordinators = Annotated[list[CoordinatorInput], Meta(max_length=MAX_COORDINATORS)]
 
 
 class CreateMunicipality(_Command, kw_only=True):
@@ -53,14 +90,14 @@ class CreateOrganization(_Command, kw_only=True):
     kind: OrganizationKind
     committee: Name
     municipality: Slug
-    coordinators: list[CoordinatorInput] = field(default_factory=list)
+    coordinators: Coordinators = field(default_factory=list)
 
 
 class UpdateOrganization(_Command, kw_only=True):
     name: Name | UnsetType = UNSET
     kind: OrganizationKind | UnsetType = UNSET
     committee: Name | UnsetType = UNSET
-    coordinators: list[CoordinatorInput] | UnsetType = UNSET
+    coordinators: Coordinators | UnsetType = UNSET
 
 
 class CreatePlan(_Command, kw_only=True):
@@ -72,17 +109,17 @@ class CreateRevision(_Command, kw_only=True):
 
     label: Name
     cycle_year: Year
-    case_numbers: list[ShortText] = field(default_factory=list)
+    case_numbers: CaseNumbers = field(default_factory=list)
 
 
 class UpdateRevision(_Command, kw_only=True):
     label: Name | UnsetType = UNSET
     cycle_year: Year | UnsetType = UNSET
-    case_numbers: list[ShortText] | UnsetType = UNSET
-    scope_exclusions: list[ShortText] | UnsetType = UNSET
-    priority_areas: list[Name] | UnsetType = UNSET
+    case_numbers: CaseNumbers | UnsetType = UNSET
+    scope_exclusions: TextList | UnsetType = UNSET
+    priority_areas: NameList | UnsetType = UNSET
     conditions_response: LongText | UnsetType | None = UNSET
-    section_order: list[Slug] | UnsetType = UNSET
+    section_order: SectionOrder | UnsetType = UNSET
 
 
 class SectionKey(_Command, kw_only=True):
@@ -112,31 +149,36 @@ class PoliceAssessmentInput(_Command, kw_only=True):
 
 class PutSituation(_Command, kw_only=True):
     compiled_on: dt.date | None = None
-    sources: list[ShortText] = field(default_factory=list)
+    sources: TextList = field(default_factory=list)
     confidential: bool = False
     summary: LongText | None = None
-    survey: list[SurveyAnswerInput] = field(default_factory=list)
-    police: list[PoliceAssessmentInput] = field(default_factory=list)
+    survey: Annotated[list[SurveyAnswerInput], Meta(max_length=MAX_SURVEY_ANSWERS)] = field(
+        default_factory=list
+    )
+    police: Annotated[list[PoliceAssessmentInput], Meta(max_length=MAX_POLICE_ASSESSMENTS)] = field(
+        default_factory=list
+    )
 
 
 class CreateActivity(_Command, kw_only=True):
     title: Name
     description: LongText | None = None
     level: Slug
-    themes: list[Slug] = field(default_factory=list)
+    themes: SlugList = field(default_factory=list)
     responsible: Name | None = None
-    partners: list[Name] = field(default_factory=list)
+    partners: NameList = field(default_factory=list)
     follow_up_method: ShortText | None = None
     target_group: ShortText | None = None
-    areas: list[Name] = field(default_factory=list)
+    areas: NameList = field(default_factory=list)
     contact_role: Name | None = None
-    target_groups: list[ShortText] = field(default_factory=list)
+    target_groups: TextList = field(default_factory=list)
     time_frame: TimeFrame | None = None
     resources: LongText | None = None
-    indicators: list[Indicator] = field(default_factory=list)
-    goals: list[Slug] = field(default_factory=list)
+    indicators: Indicators = field(default_factory=list)
+    goals: SlugList = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.target_group is not None:
             self.target_groups = _one_target_group(self.target_group, self.target_groups or None)
 
@@ -145,21 +187,22 @@ class UpdateActivity(_Command, kw_only=True):
     title: Name | UnsetType = UNSET
     description: LongText | UnsetType | None = UNSET
     level: Slug | UnsetType = UNSET
-    themes: list[Slug] | UnsetType = UNSET
+    themes: SlugList | UnsetType = UNSET
     responsible: Name | UnsetType | None = UNSET
-    partners: list[Name] | UnsetType = UNSET
+    partners: NameList | UnsetType = UNSET
     follow_up_method: ShortText | UnsetType | None = UNSET
     target_group: ShortText | UnsetType | None = UNSET
-    areas: list[Name] | UnsetType = UNSET
+    areas: NameList | UnsetType = UNSET
     contact_role: Name | UnsetType | None = UNSET
-    target_groups: list[ShortText] | UnsetType = UNSET
+    target_groups: TextList | UnsetType = UNSET
     time_frame: TimeFrame | UnsetType | None = UNSET
     resources: LongText | UnsetType | None = UNSET
-    indicators: list[Indicator] | UnsetType = UNSET
-    goals: list[Slug] | UnsetType = UNSET
+    indicators: Indicators | UnsetType = UNSET
+    goals: SlugList | UnsetType = UNSET
     position: Count | UnsetType = UNSET
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.target_group is not UNSET:
             given = None if self.target_groups is UNSET else self.target_groups
             self.target_groups = _one_target_group(self.target_group, given)
@@ -178,7 +221,9 @@ class ReportFollowUp(_Command, kw_only=True):
     period: Period
     status: FollowUpStatus
     comment: LongText | None = None
-    measurements: list[Measurement] = field(default_factory=list)
+    measurements: Annotated[list[Measurement], Meta(max_length=MAX_LIST_ITEMS)] = field(
+        default_factory=list
+    )
 
 
 class RecordDecision(_Command, kw_only=True):

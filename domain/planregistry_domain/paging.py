@@ -59,7 +59,19 @@ def utc_instant(value: dt.datetime | None, name: str = "modified_since") -> dt.d
             f"{name} måste ange tidszon (RFC 3339, t.ex. 2018-03-01T00:00:00Z).",
             [FieldError(path=name, message="Expected a date-time with a time zone offset")],
         )
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        # Valid RFC 3339 whose instant falls outside years 1–9999 in UTC (such as
+        # 0001-01-01T00:00:00+14:00): before or after every stored time, so the ends of
+        # the range answer the same.
+        return _EARLIEST if value.year == dt.MINYEAR else _LATEST
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+_LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
+# Integers both databases can bind (SQLite and PostgreSQL `bigint`); no key of ours is larger.
+_KEY_INT_RANGE = range(-(2**63), 2**63)
 
 
 def encode_cursor(collection: str, key: Sequence[Any]) -> str:
@@ -77,6 +89,8 @@ def decode_cursor(cursor: str, collection: str, shape: tuple[type, ...]) -> Curs
         values = msgspec.convert(key, tuple.__class_getitem__(shape))
         if any(isinstance(v, str) and "\x00" in v for v in values):
             raise ValueError("NUL")  # PostgreSQL text cannot hold it; no key of ours has it.
+        if any(isinstance(v, int) and v not in _KEY_INT_RANGE for v in values):
+            raise ValueError("out of range")
     except (binascii.Error, ValueError, UnicodeDecodeError, msgspec.MsgspecError):
         raise ValidationError(
             "Ogiltig cursor; använd next_cursor från föregående sida.",

@@ -20,6 +20,7 @@ from msgspec import Struct, field
 from planregistry.importing.document import Block, BlockKind, Document, Location
 from planregistry.importing.text import OPEN_WORDS, fold
 from planregistry_domain.commands import PoliceAssessmentInput, PutSituation, SurveyAnswerInput
+from planregistry_domain.constraints import MAX_CASE_NUMBERS, MAX_LIST_ITEMS
 from planregistry_domain.imports import (
     Finding,
     FindingCode,
@@ -218,9 +219,10 @@ def recognise(
         version_line=version_line,
         label=(title or _default_label(programme, year))[:300],
         cycle_year=year,
-        case_numbers=case_numbers,
-        scope_exclusions=_scope_exclusions(by_key.get("scope")),
-        priority_areas=_priority_areas(sections),
+        # A command's lists are capped; a proposal keeps to the same caps.
+        case_numbers=case_numbers[:MAX_CASE_NUMBERS],
+        scope_exclusions=_scope_exclusions(by_key.get("scope"))[:MAX_LIST_ITEMS],
+        priority_areas=_priority_areas(sections)[:MAX_LIST_ITEMS],
         sections=proposed,
         situation=_situation(by_key.get("situation"), programme),
         activities=activities,
@@ -431,7 +433,7 @@ def _activity_from_row(
         title=title[:300],
         level=level or programme.levels[0].key,
         responsible=_name(values.get("responsible", "").strip(" .")),
-        partners=[p[:300] for p in split_actors(values.get("partners", ""))],
+        partners=[p[:300] for p in split_actors(values.get("partners", ""))][:MAX_LIST_ITEMS],
         follow_up_method=_short(values.get("follow_up_method", "").strip(" .")),
         target_group=_short(values.get("target_group")),
         location=block.location,
@@ -467,7 +469,7 @@ def _activity_from_item(
         title=title[:300],
         level=level or programme.levels[0].key,
         responsible=_name(values.get("responsible")),
-        partners=[p[:300] for p in split_actors(values.get("partners", ""))],
+        partners=[p[:300] for p in split_actors(values.get("partners", ""))][:MAX_LIST_ITEMS],
         follow_up_method=_short(values.get("follow_up_method")),
         target_group=_short(values.get("target_group")),
         location=block.location,

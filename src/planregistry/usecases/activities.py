@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from planregistry.storage import activities, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow
-from planregistry.usecases.base import audit_change, check_version
+from planregistry.usecases.base import audit_change, changes_nothing, check_version
 from planregistry.usecases.plans import PlanUseCases
 from planregistry_domain.activity_details import Indicator, goal_errors, indicator_errors
 from planregistry_domain.actor import SYSTEM, Actor
@@ -121,6 +121,8 @@ class ActivityUseCases(PlanUseCases):
             )
             check_version("Aktiviteten", activity_id, expected_version, row.version)
             before = activities.activity(row)
+            if changes_nothing(command, before):
+                return before
             level = row.level if command.level is UNSET else command.level
             themes = [t.theme for t in row.themes] if command.themes is UNSET else command.themes
             _check_vocabulary(

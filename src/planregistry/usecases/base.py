@@ -34,6 +34,19 @@ def audit_change(command: msgspec.Struct | None = None, **context: Any) -> dict[
     return change
 
 
+def changes_nothing(command: msgspec.Struct, current: msgspec.Struct | dict[str, Any]) -> bool:
+    """Whether every field an update sets already holds that value.
+
+    Such an update is answered with what is stored and writes nothing: the version stays
+    (a client's ETag stays valid) and no audit entry records a change that did not happen.
+    """
+    stored = current if isinstance(current, dict) else msgspec.to_builtins(current)
+    return all(
+        name in stored and stored[name] == value
+        for name, value in msgspec.to_builtins(command).items()
+    )
+
+
 def check_version(entity: str, key: object, expected: int | None, current: int) -> None:
     """Optimistic concurrency: a write carrying a stale version is refused."""
     if expected is not None and expected != current:

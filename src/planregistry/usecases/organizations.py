@@ -17,7 +17,7 @@ from sqlalchemy import select
 from planregistry.storage import organizations, queries
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import MunicipalityRow, OrganizationRow
-from planregistry.usecases.base import RegistryBase, audit_change, check_version
+from planregistry.usecases.base import RegistryBase, audit_change, changes_nothing, check_version
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import CreateOrganization, UpdateOrganization
 from planregistry_domain.errors import Conflict, NotFound
@@ -128,6 +128,8 @@ class OrganizationUseCases(RegistryBase):
             )
             check_version("Organisationen", org_id, expected_version, row.version)
             before = organizations.organization(row)
+            if changes_nothing(command, before):
+                return shown_organization(actor, before)
             organizations.apply(row, command)
             row.version += 1
             row.updated_at = self.now()

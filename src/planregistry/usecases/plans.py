@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+import msgspec
 from msgspec import UNSET
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from planregistry.storage.paging import Keyset
 from planregistry.storage.revision_reader import read_placed_revision, read_revision
 from planregistry.storage.revisions import REVISION
 from planregistry.storage.tables import PlanRow, RevisionRow, SectionRow
-from planregistry.usecases.base import audit_change
+from planregistry.usecases.base import audit_change, changes_nothing
 from planregistry.usecases.scoped import ScopedUseCases
 from planregistry_domain import lifecycle
 from planregistry_domain.actor import SYSTEM, Actor
@@ -227,6 +228,11 @@ class PlanUseCases(ScopedUseCases):
         command = coerce(UpdateRevision, data)
         with self._write() as session:
             row, scope, _ = self._editable_revision(session, revision_id, expected_version, actor)
+            current = read_revision(session.connection(), revision_id)
+            stored = msgspec.to_builtins(current)
+            stored["section_order"] = [section.key for section in current.sections]
+            if changes_nothing(command, stored):
+                return shown_revision(actor, current, scope)
             before = revisions.apply(row, command)
             if command.section_order is not UNSET:
                 _reorder_sections(session, row.id, command.section_order)

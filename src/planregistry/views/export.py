@@ -182,29 +182,45 @@ def _coverage(view: cmp.CoverageView) -> Table:
     )
 
 
+# Partners get a column each up to this many (those most organisations name); the rest
+# are counted together, so a registry naming thousands of partners still fits a sheet
+# (Excel stops at 16,384 columns) and stays readable.
+MAX_PARTNER_COLUMNS = 100
+OTHER_PARTNERS = "Övriga samverkanspartner (antal)"
+
+
 @table.register
 def _partners(view: cmp.PartnerMatrix) -> Table:
+    shown = [p.partner for p in view.partners[:MAX_PARTNER_COLUMNS]]
+    others = len(view.partners) - len(shown)
     columns = [
         *_organization_columns(),
         *_revision_columns(),
         Column(heading="Aktiviteter", kind=NUM),
-        *(Column(heading=p.partner, kind=NUM) for p in view.partners),
+        *(Column(heading=p, kind=NUM) for p in shown),
+        *([Column(heading=OTHER_PARTNERS, kind=NUM)] if others else []),
     ]
     rows: list[list[Cell]] = [
         [
             *_organization_cells(row),
             *_revision_cells(row.revision),
             row.activities,
-            *(row.partners.get(p.partner, 0) for p in view.partners),
+            *(row.partners.get(p, 0) for p in shown),
+            *([len(row.partners.keys() - set(shown))] if others else []),
         ]
         for row in view.rows
     ]
+    about = _about(view)
+    if others:
+        about.append(
+            (
+                "Samverkanspartner",
+                f"de {len(shown)} som flest organisationer nämner har en kolumn var; "
+                f"övriga {others} räknas per organisation i kolumnen ”{OTHER_PARTNERS}”",
+            )
+        )
     return Table(
-        name="partners",
-        title="Samverkanspartner",
-        columns=columns,
-        rows=rows,
-        about=_about(view),
+        name="partners", title="Samverkanspartner", columns=columns, rows=rows, about=about
     )
 
 
