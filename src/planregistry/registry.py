@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from planregistry.settings import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, database_url_from_env
 from planregistry.storage.engine import create_registry_engine
 from planregistry.usecases.activities import ActivityUseCases
+from planregistry.usecases.actor_register import ActorRegisterUseCases
 from planregistry.usecases.api_keys import ApiKeyUseCases
 from planregistry.usecases.audit import AuditUseCases
 from planregistry.usecases.backup import BackupUseCases
@@ -29,6 +30,7 @@ class Registry(
     ImportUseCases,
     CatalogueUseCases,
     OrganizationUseCases,
+    ActorRegisterUseCases,
     ContentUseCases,
     ActivityUseCases,
     DecisionUseCases,

@@ -190,17 +190,26 @@ def theme_counts(filters: ComparisonFilter, basis: Basis) -> AnySelect:
 
 
 @_built_once
-def partner_counts(filters: ComparisonFilter, basis: Basis) -> AnySelect:
+def partner_mentions(filters: ComparisonFilter, basis: Basis) -> AnySelect:
+    """(plan, activity, partner as written) for the basis revisions' activities: the
+    names are matched to the actors register in Python, by the domain rule."""
     b = basis_subquery(filters, basis)
-    # DISTINCT: an activity that names a partner twice still counts once.
     return (
-        select(b.c.plan_id, ActivityPartnerRow.partner, func.count(ActivityRow.id.distinct()))
+        select(b.c.plan_id, ActivityRow.id, ActivityPartnerRow.partner)
         .select_from(
             b.join(ActivityRow, ActivityRow.revision_id == b.c.revision_id).join(
                 ActivityPartnerRow, ActivityPartnerRow.activity_id == ActivityRow.id
             )
         )
-        .group_by(b.c.plan_id, ActivityPartnerRow.partner)
+        .distinct()
+    )
+
+
+@_built_once
+def dated_organizations(filters: ComparisonFilter) -> AnySelect:
+    """The organisations in view with a validity period (most have none)."""
+    return select(Org.id, Org.valid_from, Org.valid_to).where(
+        *_org_where(filters), (Org.valid_from.is_not(None)) | (Org.valid_to.is_not(None))
     )
 
 
