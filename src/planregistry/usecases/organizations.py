@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import msgspec
+from msgspec import UNSET
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -147,10 +148,20 @@ class OrganizationUseCases(RegistryBase):
             )
             check_version("Organisationen", org_id, expected_version, row.version)
             before = organizations.organization(row)
-            organizations.apply(row, command)
-            _check_history(
-                session, org_id, row.municipality_id, row.valid_from, row.valid_to, row.successor_id
+            # Checked before the row changes, so no flush sends a broken reference first.
+            after = msgspec.structs.replace(
+                before,
+                **{k: v for k, v in msgspec.structs.asdict(command).items() if v is not UNSET},
             )
+            _check_history(
+                session,
+                org_id,
+                row.municipality_id,
+                after.valid_from,
+                after.valid_to,
+                after.successor,
+            )
+            organizations.apply(row, command)
             row.version += 1
             row.updated_at = self.now()
             session.flush()
@@ -184,7 +195,7 @@ def _check_history(
                 select(OrganizationRow.id, OrganizationRow.successor_id).where(
                     OrganizationRow.municipality_id == municipality
                 )
-            ).tuples()
+            ).all()
         )
     successor_municipality = (
         None
