@@ -145,7 +145,9 @@ def test_mapping_an_unmatched_name_changes_the_views_not_the_plan(
 
     (police,) = [a for a in demo_registry.list_plan_actors("stockholm") if a.name == "Polisen"]
     mapped = demo_registry.map_actor_name(
-        police.id, {"name": "Lokalpolisområde Vällingby"}, expected_version=police.version,
+        police.id,
+        {"name": "Lokalpolisområde Vällingby"},
+        expected_version=police.version,
         actor=CENTRAL,
     )
     assert mapped.aliases == ["Polismyndigheten", "Lokalpolisområde Vällingby"]

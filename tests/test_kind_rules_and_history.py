@@ -37,8 +37,7 @@ SPECIALIST_SECTIONS = (
     (
         "grants_and_premises",
         "Föreningsbidrag och lokaler",
-        "Bidrag och lokaler ges inte till organisationer som inte står bakom demokratins "
-        "idéer.",
+        "Bidrag och lokaler ges inte till organisationer som inte står bakom demokratins idéer.",
     ),
     ("follow_up", "Uppföljning", "Planen följs upp i ILS vid tertialrapport och i VB."),
 )

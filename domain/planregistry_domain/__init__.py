@@ -9,6 +9,13 @@ weight; `planregistry` depends on it and re-exports every name below.
 """
 
 from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.actor_register import (
+    CreatePlanActor,
+    MapActorName,
+    PlanActor,
+    UnmatchedName,
+    UpdatePlanActor,
+)
 from planregistry_domain.audit import ApiKey, AuditEntry, IssuedApiKey
 from planregistry_domain.commands import (
     CoordinatorInput,
@@ -107,13 +114,16 @@ from planregistry_domain.model import (
     Written,
 )
 from planregistry_domain.programme import (
+    KindRules,
     Programme,
     RevisionCycle,
     SectionSpec,
+    SituationRules,
     SurveyQuestion,
     Term,
 )
 from planregistry_domain.vocabulary import (
+    ActorKind,
     DecisionBody,
     DecisionOutcome,
     EnvironmentActivity,
@@ -130,6 +140,7 @@ __all__ = [
     "Activity",
     "ActivityChange",
     "Actor",
+    "ActorKind",
     "ApiKey",
     "AuditEntry",
     "Basis",
@@ -145,6 +156,7 @@ __all__ = [
     "CreateMunicipality",
     "CreateOrganization",
     "CreatePlan",
+    "CreatePlanActor",
     "CreateReview",
     "CreateRevision",
     "DateChange",
@@ -166,7 +178,9 @@ __all__ = [
     "ImportSource",
     "InForceRevision",
     "IssuedApiKey",
+    "KindRules",
     "Location",
+    "MapActorName",
     "Municipality",
     "NotFound",
     "OpenRevision",
@@ -177,6 +191,7 @@ __all__ = [
     "PartnerTotal",
     "PermissionDenied",
     "Plan",
+    "PlanActor",
     "PlanDeadline",
     "PlanImport",
     "PlanRegistryError",
@@ -209,6 +224,7 @@ __all__ = [
     "SituationComparisonRow",
     "SituationDiff",
     "SituationPicture",
+    "SituationRules",
     "SourceFormat",
     "StaleVersion",
     "StatusBoard",
@@ -220,8 +236,10 @@ __all__ = [
     "SurveyShare",
     "Term",
     "TextChange",
+    "UnmatchedName",
     "UpdateActivity",
     "UpdateOrganization",
+    "UpdatePlanActor",
     "UpdateRevision",
     "ValidationError",
     "Written",

@@ -126,3 +126,7 @@ def alias_needed(actor: PlanActor, name: str) -> bool:
     """Whether mapping `name` to `actor` must store it: not when the actor already has it."""
     key = name_key(name)
     return all(name_key(form) != key for form in _forms(actor))
+
+
+# The kind of entity an actor's ETag names (`actor-12-v3`).
+ACTOR_ETAG = "actor"
