@@ -63,6 +63,12 @@ OPERATIONS = {
     "listPlanImports": "list_plan_imports",
     "getPlanImport": "get_plan_import",
     "applyPlanImport": "apply_plan_import",
+    "listPlanActors": "list_plan_actors",
+    "createPlanActor": "create_plan_actor",
+    "getPlanActor": "get_plan_actor",
+    "updatePlanActor": "update_plan_actor",
+    "mapActorName": "map_actor_name",
+    "listUnmatchedActorNames": "unmatched_actor_names",
 }
 
 
