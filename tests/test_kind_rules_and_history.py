@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
+import msgspec
 import pytest
 
 from planregistry import Registry
+from planregistry.defaults.stockholm_actors import ACTORS
+from planregistry.storage import migrations
 from planregistry_domain.completeness import check_completeness
 from planregistry_domain.errors import ValidationError
 from planregistry_domain.vocabulary import OrganizationKind
@@ -178,3 +183,50 @@ def test_impossible_history_is_refused(demo_registry: Registry) -> None:
             demo_registry.update_organization(org_id, change)
         assert path in {e.path for e in caught.value.errors}
     assert demo_registry.export_json() == before
+
+
+@pytest.fixture
+def empty_target(database_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Registry:
+    """A second migrated, empty database of the same kind as `registry`'s."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path / "target.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
+        migrations.upgrade(url)
+    target = Registry.open(url)
+    request.addfinalizer(target.close)
+    return target
+
+
+def test_backup_carries_the_register_and_the_history(
+    demo_registry: Registry, empty_target: Registry
+) -> None:
+    # Älvsjö ends with a successor that sorts before it and one created after it.
+    _merge_into_hagersten_alvsjo(demo_registry)
+    (police,) = [a for a in demo_registry.list_plan_actors("stockholm") if a.name == "Polisen"]
+    demo_registry.map_actor_name(police.id, {"name": "Lokalpolisområde Vällingby"})
+    document = demo_registry.export_json()
+    decoded = msgspec.json.decode(document)
+    assert decoded["format_version"] == 4 and len(decoded["actors"]) == len(ACTORS)
+
+    empty_target.import_json(document)
+    assert empty_target.export_json() == document
+    assert empty_target.get_organization("alvsjo").successor == "hagersten-alvsjo"
+    restored = empty_target.get_plan_actor(police.id)
+    assert "Lokalpolisområde Vällingby" in restored.aliases
+
+
+def test_a_backup_of_format_3_still_imports(
+    demo_registry: Registry, empty_target: Registry
+) -> None:
+    decoded = msgspec.json.decode(demo_registry.export_json())
+    del decoded["actors"]
+    for organization in decoded["organizations"]:
+        for name in ("valid_from", "valid_to", "successor"):
+            organization.pop(name, None)
+    decoded["format_version"] = 3
+    empty_target.import_json(msgspec.json.encode(decoded))
+    assert empty_target.list_plan_actors("stockholm") == []
+    assert empty_target.get_organization("alvsjo").successor is None
