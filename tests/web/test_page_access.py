@@ -26,6 +26,7 @@ PAGES = [
     "/organisationer/bromma",
     "/revisioner/1",
     "/logg",
+    "/aktorer",
     "/jamforelser/tackning",
     "/jamforelser/tackning/csv",
 ]
@@ -204,3 +205,24 @@ def test_the_changes_page_says_in_swedish_what_a_new_revision_changed(web, demo_
     assert "Ändringar i version 2 jämfört med version 1" in answer.text
     for line in expected:
         assert str(escape(line)) in answer.text
+
+
+def test_only_the_central_role_changes_the_register_from_the_page(web, demo_registry) -> None:
+    before = demo_registry.list_plan_actors("stockholm")
+    token = sign_in(web, demo_registry, "coordinator", "hasselby-vallingby")
+    assert web.get("/aktorer").status_code == 200
+    answer = web.post(
+        "/aktorer/ny", data={"csrf_token": token, "namn": "Fryshuset", "typ": "civil_society"}
+    )
+    assert answer.status_code == 403
+    answer = web.post("/aktorer/ny", data={"namn": "Fryshuset", "typ": "civil_society"})
+    assert answer.status_code == 403
+    assert demo_registry.list_plan_actors("stockholm") == before
+    token = sign_in(web, demo_registry, "central")
+    answer = web.post(
+        "/aktorer/ny",
+        data={"csrf_token": token, "namn": "Fryshuset", "typ": "civil_society"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert "Fryshuset" in {a.name for a in demo_registry.list_plan_actors("stockholm")}
