@@ -226,3 +226,23 @@ def test_only_the_central_role_changes_the_register_from_the_page(web, demo_regi
     )
     assert answer.status_code == 303
     assert "Fryshuset" in {a.name for a in demo_registry.list_plan_actors("stockholm")}
+
+
+def test_an_organisation_page_says_when_it_ended_and_who_took_over(web, demo_registry) -> None:
+    demo_registry.create_organization(
+        {
+            "id": "hagersten-alvsjo",
+            "name": "Hägersten-Älvsjö stadsdelsförvaltning",
+            "kind": "district",
+            "committee": "Hägersten-Älvsjö stadsdelsnämnd",
+            "municipality": "stockholm",
+            "valid_from": "2020-01-01",
+        }
+    )
+    demo_registry.update_organization(
+        "alvsjo", {"valid_to": "2019-12-31", "successor": "hagersten-alvsjo"}
+    )
+    sign_in(web, demo_registry, "reader")
+    text = web.get("/organisationer/alvsjo").text
+    assert "Efterträdd av" in text and "Hägersten-Älvsjö stadsdelsförvaltning" in text
+    assert 'href="/organisationer/hagersten-alvsjo"' in text
