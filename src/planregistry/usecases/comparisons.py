@@ -150,25 +150,29 @@ class ComparisonUseCases(RegistryBase):
             indexes = read_actor_indexes(conn, {row[3] for row in rows})
         municipality_of = {row[4]: row[3] for row in rows if row[4] is not None}
         columns: dict[str, cmp.PartnerTotal] = {}
+        # A few hundred distinct spellings for many thousand mentions: each matched once.
+        column_of: dict[tuple[str, str], str] = {}
         named: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         for plan_id, activity_id, name in mentions:
             municipality = municipality_of.get(plan_id)
             if municipality is None:
                 continue
-            index = indexes.get(municipality)
-            found = index.match(name) if index is not None else None
-            key = found.name if found is not None else name
-            column = columns.get(key)
-            if column is None:
-                column = columns[key] = cmp.PartnerTotal(
-                    partner=key,
-                    organizations=0,
-                    activities=0,
-                    actor_id=found.id if found else None,
-                    actor_kind=found.kind if found else None,
-                )
-            if name not in column.names:
-                column.names.append(name)
+            key = column_of.get((municipality, name))
+            if key is None:
+                index = indexes.get(municipality)
+                found = index.match(name) if index is not None else None
+                key = column_of[municipality, name] = found.name if found else name
+                column = columns.get(key)
+                if column is None:
+                    column = columns[key] = cmp.PartnerTotal(
+                        partner=key,
+                        organizations=0,
+                        activities=0,
+                        actor_id=found.id if found else None,
+                        actor_kind=found.kind if found else None,
+                    )
+                if name not in column.names:
+                    column.names.append(name)
             # A set: an activity naming one actor in two spellings still counts once.
             named[plan_id][key].add(activity_id)
         result: list[cmp.PartnerMatrixRow] = []
