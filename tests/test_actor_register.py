@@ -217,3 +217,19 @@ def test_register_refuses_a_name_another_actor_has_and_stale_versions(
     assert renamed.aliases == ["Landstinget", "SLL"]  # repeats and the name itself dropped
     # Mapping a name the actor already has changes nothing.
     assert demo_registry.map_actor_name(police.id, {"name": "polisen"}) == police
+
+
+def test_an_activity_naming_one_actor_in_two_spellings_counts_once(
+    demo_registry: Registry,
+) -> None:
+    revision_id = _seed_with_printed_spellings(demo_registry)
+    first, second = demo_registry.get_revision(revision_id).activities[:2]
+    demo_registry.update_activity(first.id, {"partners": ["Polis", "Polisen", "Landsting"]})
+    demo_registry.update_activity(second.id, {"partners": ["Landstinget"]})
+    matrix = demo_registry.partner_matrix({"basis": "latest"})
+    (row,) = [r for r in matrix.rows if r.organization_id == "hasselby-vallingby"]
+    assert row.partners["Polisen"] == 7  # six activities said "Polis"; one more says both
+    assert row.partners["Region Stockholm"] == 3
+    columns = {p.partner: p for p in matrix.partners}
+    assert columns["Polisen"].names == ["Polis", "Polisen"]
+    assert columns["Polisen"].activities == 7

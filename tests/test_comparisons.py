@@ -328,5 +328,8 @@ def test_each_view_runs_a_fixed_number_of_statements(hv: dict[str, Any]) -> None
     generate(registry.engine, 24, seed=2)
     assert len(registry.status_board().rows) == 19 + 24
     assert _statements(registry) == small
-    # Rows, details, programmes, the organisations' validity and (partners) the register.
-    assert max(small.values()) <= 5
+    # Rows, details, programmes, the organisations' validity; the partner matrix also
+    # reads the register, and counts exactly where a plan writes one actor two ways (the
+    # seed names both "Central samordnare" and "Stadsledningskontoret").
+    assert max(v for k, v in small.items() if k != "partners") <= 5
+    assert small["partners"] <= 6

@@ -24,6 +24,7 @@ from planregistry.views import queries
 from planregistry_domain import comparisons as cmp
 from planregistry_domain import deadlines
 from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.actor_register import ActorIndex
 from planregistry_domain.comparisons import Basis, ComparisonFilter
 from planregistry_domain.deadlines import InForceRevision, OpenRevision
 from planregistry_domain.errors import NotFound, PermissionDenied, ValidationError
@@ -146,51 +147,47 @@ class ComparisonUseCases(RegistryBase):
             rows = self._in_view(
                 conn, f, conn.execute(queries.basis_rows(f, f.basis, count_activities=True)).all()
             )
-            mentions = conn.execute(queries.partner_mentions(f, f.basis)).all()
+            written = conn.execute(queries.partner_counts(f, f.basis)).all()
             indexes = read_actor_indexes(conn, {row[3] for row in rows})
-        municipality_of = {row[4]: row[3] for row in rows if row[4] is not None}
-        columns: dict[str, cmp.PartnerTotal] = {}
-        # A few hundred distinct spellings for many thousand mentions: each matched once.
-        column_of: dict[tuple[str, str], str] = {}
-        named: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-        for plan_id, activity_id, name in mentions:
-            municipality = municipality_of.get(plan_id)
-            if municipality is None:
-                continue
-            key = column_of.get((municipality, name))
-            if key is None:
-                index = indexes.get(municipality)
-                found = index.match(name) if index is not None else None
-                key = column_of[municipality, name] = found.name if found else name
-                column = columns.get(key)
-                if column is None:
-                    column = columns[key] = cmp.PartnerTotal(
-                        partner=key,
-                        organizations=0,
-                        activities=0,
-                        actor_id=found.id if found else None,
-                        actor_kind=found.kind if found else None,
-                    )
-                if name not in column.names:
-                    column.names.append(name)
-            # A set: an activity naming one actor in two spellings still counts once.
-            named[plan_id][key].add(activity_id)
+            municipality_of = {row[4]: row[3] for row in rows if row[4] is not None}
+            columns = _PartnerColumns(indexes)
+            counts: dict[int, dict[str, int]] = defaultdict(dict)
+            spellings: dict[tuple[int, str], int] = defaultdict(int)
+            for plan_id, name, count in written:
+                municipality = municipality_of.get(plan_id)
+                if municipality is None:
+                    continue
+                key = columns.key(municipality, name)
+                counts[plan_id][key] = counts[plan_id].get(key, 0) + count
+                spellings[plan_id, key] += 1
+            # Where a plan writes one actor in two spellings, an activity may name both:
+            # count its activities exactly (rare; one more statement when it happens).
+            twice = sorted({plan_id for (plan_id, _key), n in spellings.items() if n > 1})
+            if twice:
+                exact: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+                for plan_id, activity_id, name in conn.execute(
+                    queries.partner_mentions(f, f.basis, twice)
+                ).all():
+                    key = columns.key(municipality_of[plan_id], name)
+                    exact[plan_id][key].add(activity_id)
+                for plan_id in twice:
+                    counts[plan_id] = {key: len(ids) for key, ids in exact[plan_id].items()}
         result: list[cmp.PartnerMatrixRow] = []
         for row in rows:
-            counts = {key: len(ids) for key, ids in sorted(named.get(row[4], {}).items())}
-            for key, count in counts.items():
-                columns[key].organizations += 1
-                columns[key].activities += count
+            plan_counts = dict(sorted(counts.get(row[4], {}).items()))
+            for key, count in plan_counts.items():
+                columns.add(key, count)
             result.append(
                 cmp.PartnerMatrixRow(
-                    *_org(row), revision=_revision_ref(row), activities=row[10], partners=counts
+                    *_org(row),
+                    revision=_revision_ref(row),
+                    activities=row[10],
+                    partners=plan_counts,
                 )
             )
-        totals = [c for c in columns.values() if c.organizations]
-        for total in totals:
-            total.names.sort()
-        totals.sort(key=lambda t: (-t.organizations, -t.activities, t.partner))
-        return cmp.PartnerMatrix(today=self.today(), filters=f, partners=totals, rows=result)
+        return cmp.PartnerMatrix(
+            today=self.today(), filters=f, partners=columns.totals(), rows=result
+        )
 
     def situation_comparison(
         self, filters: FilterInput = None, *, actor: Actor = SYSTEM
@@ -339,6 +336,48 @@ class ComparisonUseCases(RegistryBase):
         if f.programme is not None and f.programme not in programmes:
             raise NotFound("Programmet", f.programme)
         return programmes
+
+
+class _PartnerColumns:
+    """The partner matrix's columns: each name as written matched once to its actor."""
+
+    def __init__(self, indexes: Mapping[str, ActorIndex]) -> None:
+        self._indexes = indexes
+        self._keys: dict[tuple[str, str], str] = {}
+        self._columns: dict[str, cmp.PartnerTotal] = {}
+
+    def key(self, municipality: str, name: str) -> str:
+        key = self._keys.get((municipality, name))
+        if key is not None:
+            return key
+        index = self._indexes.get(municipality)
+        found = index.match(name) if index is not None else None
+        key = self._keys[municipality, name] = found.name if found else name
+        column = self._columns.get(key)
+        if column is None:
+            column = self._columns[key] = cmp.PartnerTotal(
+                partner=key,
+                organizations=0,
+                activities=0,
+                actor_id=found.id if found else None,
+                actor_kind=found.kind if found else None,
+            )
+        if name not in column.names:
+            column.names.append(name)
+        return key
+
+    def add(self, key: str, activities: int) -> None:
+        column = self._columns[key]
+        column.organizations += 1
+        column.activities += activities
+
+    def totals(self) -> list[cmp.PartnerTotal]:
+        """Columns some organisation in view names: named by most organisations first."""
+        totals = [c for c in self._columns.values() if c.organizations]
+        for total in totals:
+            total.names.sort()
+        totals.sort(key=lambda t: (-t.organizations, -t.activities, t.partner))
+        return totals
 
 
 def _deadline(

@@ -190,9 +190,24 @@ def theme_counts(filters: ComparisonFilter, basis: Basis) -> AnySelect:
 
 
 @_built_once
-def partner_mentions(filters: ComparisonFilter, basis: Basis) -> AnySelect:
-    """(plan, activity, partner as written) for the basis revisions' activities: the
-    names are matched to the actors register in Python, by the domain rule."""
+def partner_counts(filters: ComparisonFilter, basis: Basis) -> AnySelect:
+    """(plan, partner as written, activities naming it) for the basis revisions."""
+    b = basis_subquery(filters, basis)
+    # DISTINCT: an activity that names a partner twice still counts once.
+    return (
+        select(b.c.plan_id, ActivityPartnerRow.partner, func.count(ActivityRow.id.distinct()))
+        .select_from(
+            b.join(ActivityRow, ActivityRow.revision_id == b.c.revision_id).join(
+                ActivityPartnerRow, ActivityPartnerRow.activity_id == ActivityRow.id
+            )
+        )
+        .group_by(b.c.plan_id, ActivityPartnerRow.partner)
+    )
+
+
+def partner_mentions(filters: ComparisonFilter, basis: Basis, plan_ids: list[int]) -> AnySelect:
+    """(plan, activity, partner as written) for the given plans: where one plan writes an
+    actor in two spellings, so that an activity naming both is counted once."""
     b = basis_subquery(filters, basis)
     return (
         select(b.c.plan_id, ActivityRow.id, ActivityPartnerRow.partner)
@@ -201,6 +216,7 @@ def partner_mentions(filters: ComparisonFilter, basis: Basis) -> AnySelect:
                 ActivityPartnerRow, ActivityPartnerRow.activity_id == ActivityRow.id
             )
         )
+        .where(b.c.plan_id.in_(plan_ids))
         .distinct()
     )
 
