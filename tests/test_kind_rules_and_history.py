@@ -14,6 +14,7 @@ from planregistry.defaults.stockholm_actors import ACTORS
 from planregistry.storage import migrations
 from planregistry_domain.completeness import check_completeness
 from planregistry_domain.errors import ValidationError
+from planregistry_domain.organization_history import check_history, shown_in_view
 from planregistry_domain.vocabulary import OrganizationKind
 
 # A specialist committee's plan, in the shape of arbetsmarknadsnämndens: its own
@@ -230,3 +231,23 @@ def test_a_backup_of_format_3_still_imports(
     empty_target.import_json(msgspec.json.encode(decoded))
     assert empty_target.list_plan_actors("stockholm") == []
     assert empty_target.get_organization("alvsjo").successor is None
+
+
+def test_a_successor_in_another_municipality_is_as_unknown_as_a_missing_one() -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_history(
+            "alvsjo",
+            "stockholm",
+            None,
+            dt.date(2019, 12, 31),
+            "angered",
+            successor_municipality="goteborg",
+            successors={},
+        )
+    (error,) = caught.value.errors
+    assert (error.path, error.message) == ("$.successor", "Organisationen 'angered' finns inte.")
+    assert shown_in_view(None, dt.date(2019, 12, 31), today=dt.date(2026, 1, 1), cycle_year=2019)
+    assert not shown_in_view(
+        None, dt.date(2019, 12, 31), today=dt.date(2026, 1, 1), cycle_year=None
+    )
+    assert not shown_in_view(dt.date(2020, 1, 1), None, today=dt.date(2026, 1, 1), cycle_year=2019)

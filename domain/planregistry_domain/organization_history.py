@@ -51,8 +51,9 @@ def check_history(
     """Refuse a validity period or successor that cannot be true.
 
     `successor_municipality` is the successor's municipality (None when it does not
-    exist); `successors` maps every organisation id of the municipality to its
-    successor as stored, so that a chain leading back to `org_id` is refused.
+    exist; one in another municipality is refused as if it did not); `successors` maps
+    every organisation id of the municipality to its successor as stored, so that a
+    chain leading back to `org_id` is refused.
     """
     errors: list[FieldError] = []
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
@@ -66,16 +67,10 @@ def check_history(
                     path="$.successor", message="En organisation kan inte efterträda sig själv."
                 )
             )
-        elif successor_municipality is None:
+        elif successor_municipality != municipality:
+            # Another municipality's organisation is as unknown here as a missing one.
             errors.append(
                 FieldError(path="$.successor", message=f"Organisationen {successor!r} finns inte.")
-            )
-        elif successor_municipality != municipality:
-            errors.append(
-                FieldError(
-                    path="$.successor",
-                    message="Efterträdaren måste höra till samma kommun.",
-                )
             )
         elif _leads_back(org_id, successor, successors):
             errors.append(
