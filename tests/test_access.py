@@ -137,6 +137,29 @@ def _new_organization(world: World, place: Place) -> Prepared:
     return lambda actor: world.registry.create_organization(body, actor=actor)
 
 
+_serial = itertools.count()
+
+
+def _fresh_actor(world: World, place: Place) -> int:
+    """An actor of the place's register, made by the system for one call."""
+    name = f"Aktör {next(_serial)}"
+    return world.registry.create_plan_actor(place.municipality, {"kind": "other", "name": name}).id
+
+
+def _actor_call(method: str, *args: Any) -> Callable[[World, Place], Prepared]:
+    def prepare(world: World, place: Place) -> Prepared:
+        actor_id = _fresh_actor(world, place)
+        bound = getattr(world.registry, method)
+        return lambda actor: bound(actor_id, *args, actor=actor)
+
+    return prepare
+
+
+def _new_plan_actor(world: World, place: Place) -> Prepared:
+    body = {"kind": "civil_society", "name": f"Förening {next(_serial)}"}
+    return lambda actor: world.registry.create_plan_actor(place.municipality, body, actor=actor)
+
+
 def _comparison(view: str) -> Callable[[World, Place], Prepared]:
     def prepare(world: World, place: Place) -> Prepared:
         method = getattr(world.registry, view)
@@ -350,6 +373,32 @@ EXERCISES: dict[str, Exercise] = {
         _update("update_organization", "place.organization", "committee", "Ändrad nämnd"),
     ),
     "create_organization": Exercise(A.MANAGE_ORGANIZATION, MUNICIPALITY, True, _new_organization),
+    # The actors register, by municipality.
+    "list_plan_actors": Exercise(
+        A.READ_ORGANIZATION, MUNICIPALITY, False, _call("list_plan_actors", "place.municipality")
+    ),
+    "unmatched_actor_names": Exercise(
+        A.READ_ORGANIZATION,
+        MUNICIPALITY,
+        False,
+        _call("unmatched_actor_names", "place.municipality"),
+    ),
+    "get_plan_actor": Exercise(
+        A.READ_ORGANIZATION, MUNICIPALITY, False, _actor_call("get_plan_actor")
+    ),
+    "create_plan_actor": Exercise(A.MANAGE_ORGANIZATION, MUNICIPALITY, True, _new_plan_actor),
+    "update_plan_actor": Exercise(
+        A.MANAGE_ORGANIZATION,
+        MUNICIPALITY,
+        True,
+        _actor_call("update_plan_actor", {"kind": "civil_society"}),
+    ),
+    "map_actor_name": Exercise(
+        A.MANAGE_ORGANIZATION,
+        MUNICIPALITY,
+        True,
+        _actor_call("map_actor_name", {"name": "Ett annat namn"}),
+    ),
     # API keys and comparisons, by municipality.
     "create_api_key": Exercise(
         A.MANAGE_API_KEYS,

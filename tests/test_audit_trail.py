@@ -19,6 +19,7 @@ from planregistry import Registry
 from planregistry.defaults.demo import SEED_FILES, load_demo, read_seed
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import ORGANIZATIONS, STOCKHOLM
+from planregistry.defaults.stockholm_actors import ACTORS
 from planregistry.storage import migrations
 from planregistry.usecases import organizations
 from planregistry.usecases.base import request_context
@@ -410,7 +411,9 @@ def test_the_demo_is_written_like_any_other_use_of_the_library(registry: Registr
     assert load_demo(registry)
     trail = entries(registry)
     seed = read_seed(SEED_FILES[0])
-    writes = 2 + len(ORGANIZATIONS) + 3 + len(seed.sections) + 1 + len(seed.activities)
+    writes = (
+        2 + len(ORGANIZATIONS) + len(ACTORS) + 3 + len(seed.sections) + 1 + len(seed.activities)
+    )
     assert len(trail) == writes
     assert {(e.actor_subject, e.actor_role) for e in trail} == {("system", SYSTEM.role)}
     assert not load_demo(registry)  # already there: nothing written

@@ -178,4 +178,4 @@ def test_excel_file_names_its_filters_on_a_second_sheet(demo_registry: Registry)
     book = load_workbook(io.BytesIO(render(view, ExportFormat.XLSX)))
     assert book.sheetnames == ["Uppföljning per period", "Om uttaget"]
     about = {row[0]: row[1] for row in book["Om uttaget"].iter_rows(values_only=True)}
-    assert about["Typ"] == "Stadsdelsförvaltning" and about["Period"] == "2017-VB"
+    assert about["Typ"] == "Stadsdelsnämnd" and about["Period"] == "2017-VB"

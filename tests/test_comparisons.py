@@ -196,11 +196,13 @@ def test_partner_matrix_counts_activities_per_partner(hv: dict[str, Any]) -> Non
     registry: Registry = hv["registry"]
     matrix = registry.partner_matrix()
     row = _row(matrix.rows)
-    assert row.partners["Polis"] == 6
-    assert matrix.partners[0].partner == "Polis"
+    # Columns are the actors of the register: the seed's "Polis" is the actor "Polisen".
+    assert row.partners["Polisen"] == 6
+    assert matrix.partners[0].partner == "Polisen"
+    assert matrix.partners[0].names == ["Polis"]
     assert (matrix.partners[0].organizations, matrix.partners[0].activities) == (1, 6)
     latest = _row(registry.partner_matrix({"basis": Basis.LATEST}).rows)
-    assert latest.partners["Polis"] == 7
+    assert latest.partners["Polisen"] == 7
     assert latest.partners["Rädda Barnen"] == row.partners.get("Rädda Barnen", 0) + 1
 
 
@@ -289,12 +291,11 @@ def test_a_caller_sees_only_its_own_municipality(demo_registry: Registry) -> Non
 
 
 def _agree(registry: Registry) -> None:
-    for name, (method, from_sql, from_view) in handwritten.VIEWS.items():
+    for name, (method, _from_sql, from_view) in handwritten.VIEWS.items():
         view = getattr(registry, method)()
         with registry.engine.connect() as conn:
             rows = handwritten.run(conn, name)
-        expected = from_sql(rows, view.today) if name == "status" else from_sql(rows)
-        assert from_view(view) == expected, name
+        assert from_view(view) == handwritten.expected(name, rows, view), name
 
 
 def test_views_agree_with_hand_written_sql_on_the_demo(hv: dict[str, Any]) -> None:
@@ -327,4 +328,8 @@ def test_each_view_runs_a_fixed_number_of_statements(hv: dict[str, Any]) -> None
     generate(registry.engine, 24, seed=2)
     assert len(registry.status_board().rows) == 19 + 24
     assert _statements(registry) == small
-    assert max(small.values()) <= 4
+    # Rows, details, programmes, the organisations' validity; the partner matrix also
+    # reads the register, and counts exactly where a plan writes one actor two ways (the
+    # seed names both "Central samordnare" and "Stadsledningskontoret").
+    assert max(v for k, v in small.items() if k != "partners") <= 5
+    assert small["partners"] <= 6

@@ -25,6 +25,7 @@ from planregistry import (
 )
 from planregistry.defaults.programme_vbe import VBE
 from planregistry_domain.completeness import check_completeness
+from planregistry_domain.programme import SituationRules
 
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
 
@@ -118,18 +119,28 @@ def test_missing_situation_picture() -> None:
     assert "Lägesbild saknas" in finding.message
 
 
-def test_situation_without_survey_answers_or_police_assessment() -> None:
+def test_situation_without_police_assessment_and_the_survey_only_where_required() -> None:
     empty_answers = SituationPicture(
         summary="Sammanfattning.",
         survey=[SurveyAnswer(question_key="exit_work"), SurveyAnswer(question_key="exit_work")],
     )
     findings = check_completeness(_complete(situation=empty_answers), VBE)
+    # The manager survey is one way of building the picture, not a requirement …
+    assert _codes(findings) == [("situation_without_police", "situation")]
+    assert "polisens bedömning" in findings[0].message
+    # … unless a programme makes it one.
+    strict = msgspec.structs.replace(VBE, situation=SituationRules(survey=True))
+    findings = check_completeness(_complete(situation=empty_answers), strict)
+    assert _codes(findings)[0] == ("situation_without_survey", "situation")
+    assert "enkäten" in findings[0].message
+
+
+def test_a_situation_picture_with_nothing_in_it_is_flagged() -> None:
+    findings = check_completeness(_complete(situation=SituationPicture()), VBE)
     assert _codes(findings) == [
-        ("situation_without_survey", "situation"),
+        ("empty_situation", "situation"),
         ("situation_without_police", "situation"),
     ]
-    assert "enkäten" in findings[0].message
-    assert "polisens bedömning" in findings[1].message
 
 
 def test_a_situation_picture_two_years_old_is_stale() -> None:

@@ -10,6 +10,13 @@ weight; `planregistry` depends on it and re-exports every name below.
 
 from planregistry_domain.activity_details import Indicator, Measurement, TimeFrame
 from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.actor_register import (
+    CreatePlanActor,
+    MapActorName,
+    PlanActor,
+    UnmatchedName,
+    UpdatePlanActor,
+)
 from planregistry_domain.audit import ApiKey, AuditEntry, IssuedApiKey
 from planregistry_domain.commands import (
     CoordinatorInput,
@@ -116,13 +123,16 @@ from planregistry_domain.model import (
     Written,
 )
 from planregistry_domain.programme import (
+    KindRules,
     Programme,
     RevisionCycle,
     SectionSpec,
+    SituationRules,
     SurveyQuestion,
     Term,
 )
 from planregistry_domain.vocabulary import (
+    ActorKind,
     DecisionBody,
     DecisionOutcome,
     EnvironmentActivity,
@@ -139,6 +149,7 @@ __all__ = [
     "Activity",
     "ActivityChange",
     "Actor",
+    "ActorKind",
     "ApiKey",
     "AttachDocument",
     "AttachmentTooLarge",
@@ -156,6 +167,7 @@ __all__ = [
     "CreateMunicipality",
     "CreateOrganization",
     "CreatePlan",
+    "CreatePlanActor",
     "CreateReview",
     "CreateRevision",
     "DateChange",
@@ -181,7 +193,9 @@ __all__ = [
     "InForceRevision",
     "Indicator",
     "IssuedApiKey",
+    "KindRules",
     "Location",
+    "MapActorName",
     "Measurement",
     "Municipality",
     "NotFound",
@@ -193,6 +207,7 @@ __all__ = [
     "PartnerTotal",
     "PermissionDenied",
     "Plan",
+    "PlanActor",
     "PlanDeadline",
     "PlanImport",
     "PlanRegistryError",
@@ -225,6 +240,7 @@ __all__ = [
     "SituationComparisonRow",
     "SituationDiff",
     "SituationPicture",
+    "SituationRules",
     "SourceFormat",
     "StaleVersion",
     "StatusBoard",
@@ -237,9 +253,11 @@ __all__ = [
     "Term",
     "TextChange",
     "TimeFrame",
+    "UnmatchedName",
     "UnsupportedDocumentType",
     "UpdateActivity",
     "UpdateOrganization",
+    "UpdatePlanActor",
     "UpdateRevision",
     "ValidationError",
     "Written",

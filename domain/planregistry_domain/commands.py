@@ -91,6 +91,9 @@ class CreateOrganization(_Command, kw_only=True):
     committee: Name
     municipality: Slug
     coordinators: Coordinators = field(default_factory=list)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    successor: Slug | None = None
 
 
 class UpdateOrganization(_Command, kw_only=True):
@@ -98,6 +101,9 @@ class UpdateOrganization(_Command, kw_only=True):
     kind: OrganizationKind | UnsetType = UNSET
     committee: Name | UnsetType = UNSET
     coordinators: Coordinators | UnsetType = UNSET
+    valid_from: dt.date | UnsetType | None = UNSET
+    valid_to: dt.date | UnsetType | None = UNSET
+    successor: Slug | UnsetType | None = UNSET
 
 
 class CreatePlan(_Command, kw_only=True):

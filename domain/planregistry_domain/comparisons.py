@@ -27,6 +27,7 @@ from planregistry_domain.constraints import Period, Slug, Year
 from planregistry_domain.deadlines import InForceRevision, OpenRevision
 from planregistry_domain.programme import RevisionCycle, SurveyQuestion, Term
 from planregistry_domain.vocabulary import (
+    ActorKind,
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
@@ -102,14 +103,25 @@ class CoverageRow(OrganizationColumns, kw_only=True):
 class PartnerMatrixRow(OrganizationColumns, kw_only=True):
     revision: RevisionRef | None = None
     activities: int = 0
-    # Activities naming each partner; only partners the revision names (sparse).
+    # Activities naming each partner (keyed as `PartnerTotal.partner`); only partners the
+    # revision names (sparse).
     partners: dict[str, int] = field(default_factory=dict)
 
 
 class PartnerTotal(Struct, kw_only=True):
+    """A column of the partner matrix: one actor of the register, however plans spell it.
+
+    `partner` is the actor's canonical name, or the name as written where it matches no
+    actor (then `actor_id` is null: the name is for the central coordinator to map);
+    `names` are the spellings the plans in view use for it.
+    """
+
     partner: str
     organizations: int
     activities: int
+    actor_id: int | None = None
+    actor_kind: ActorKind | None = None
+    names: list[str] = field(default_factory=list)
 
 
 class SurveyShare(Struct, kw_only=True):

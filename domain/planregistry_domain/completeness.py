@@ -8,6 +8,12 @@ not know. What a plan may legitimately leave out is not flagged: optional sectio
 scope exclusions, priority areas, survey counts (the seed plan reports findings in
 words only), individual survey questions or police environments left unassessed.
 
+What is required depends on the programme and on the kind of organisation
+(`Programme.requirements`): a specialist committee's plan is not held to what only a
+district's plan must have. The manager survey is one way of building the situation
+picture, required only where a programme says so; a picture with nothing in it at all
+(no summary, no survey result, no police assessment, no source) is flagged.
+
 Codes are stable (clients switch on them); messages are Swedish and name the thing.
 """
 
@@ -22,13 +28,15 @@ from planregistry_domain.model import (
     SituationPicture,
     SurveyAnswer,
 )
-from planregistry_domain.programme import Programme
+from planregistry_domain.programme import Programme, Requirements
+from planregistry_domain.vocabulary import OrganizationKind
 
 MISSING_SECTION = "missing_section"
 EMPTY_SECTION = "empty_section"
 MISSING_SITUATION = "missing_situation"
 SITUATION_WITHOUT_SURVEY = "situation_without_survey"
 SITUATION_WITHOUT_POLICE = "situation_without_police"
+EMPTY_SITUATION = "empty_situation"
 STALE_SITUATION = "stale_situation"
 MISSING_LEVEL = "missing_level"
 ACTIVITY_WITHOUT_RESPONSIBLE = "activity_without_responsible"
@@ -40,12 +48,16 @@ UNKNOWN_THEME = "unknown_theme"
 SITUATION_SUBJECT = "situation"
 
 
-def check_completeness(revision: Revision, programme: Programme) -> list[CompletenessFinding]:
-    """Every gap of `revision` against `programme`, in the order a reader meets them."""
+def check_completeness(
+    revision: Revision, programme: Programme, kind: OrganizationKind | None = None
+) -> list[CompletenessFinding]:
+    """Every gap of `revision` against `programme` for an organisation of `kind`, in the
+    order a reader meets them (`kind` None: the programme's defaults)."""
+    required = programme.requirements(kind)
     return [
-        *_sections(revision, programme),
-        *_situation(revision),
-        *_levels(revision, programme),
+        *_sections(revision, programme, required),
+        *_situation(revision, required),
+        *_levels(revision, programme, required),
         *(f for a in revision.activities for f in _activity(a, programme)),
     ]
 
@@ -58,35 +70,48 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def _sections(revision: Revision, programme: Programme) -> Iterator[CompletenessFinding]:
+def _sections(
+    revision: Revision, programme: Programme, required: Requirements
+) -> Iterator[CompletenessFinding]:
     present = {s.key: s for s in revision.sections}
-    for spec in programme.sections:
-        if not spec.required:
-            continue
-        section = present.get(spec.key)
+    headings = {spec.key: spec.heading for spec in programme.sections}
+    for key in required.required_sections:
+        section = present.get(key)
         if section is None:
-            yield _finding(MISSING_SECTION, f'Avsnittet "{spec.heading}" saknas.', spec.key)
+            yield _finding(MISSING_SECTION, f'Avsnittet "{headings.get(key, key)}" saknas.', key)
         elif _blank(section.body):
             # The plan's own heading, since that is what the reader sees in the plan.
-            yield _finding(EMPTY_SECTION, f'Avsnittet "{section.heading}" saknar text.', spec.key)
+            yield _finding(EMPTY_SECTION, f'Avsnittet "{section.heading}" saknar text.', key)
 
 
-def _situation(revision: Revision) -> Iterator[CompletenessFinding]:
+def _situation(revision: Revision, required: Requirements) -> Iterator[CompletenessFinding]:
+    rules = required.situation
     situation = revision.situation
     if situation is None:
+        if rules.required:
+            yield _finding(
+                MISSING_SITUATION,
+                "Lägesbild saknas: planen ska bygga på en aktuell lokal lägesbild.",
+                SITUATION_SUBJECT,
+            )
+        return
+    answered = any(_answered(a) for a in situation.survey)
+    if rules.required and not (
+        answered or situation.police or situation.sources or not _blank(situation.summary)
+    ):
         yield _finding(
-            MISSING_SITUATION,
-            "Lägesbild saknas: planen ska bygga på en aktuell lokal lägesbild.",
+            EMPTY_SITUATION,
+            "Lägesbilden är tom: den saknar sammanfattning, källor, enkätresultat och "
+            "polisens bedömning.",
             SITUATION_SUBJECT,
         )
-        return
-    if not any(_answered(a) for a in situation.survey):
+    if rules.survey and not answered:
         yield _finding(
             SITUATION_WITHOUT_SURVEY,
             "Lägesbilden saknar resultat från enkäten till förvaltningens chefer.",
             SITUATION_SUBJECT,
         )
-    if not situation.police:
+    if rules.police_assessment and not situation.police:
         yield _finding(
             SITUATION_WITHOUT_POLICE,
             "Lägesbilden saknar polisens bedömning av de våldsbejakande extremistmiljöerna.",
@@ -118,14 +143,17 @@ def _stale(situation: SituationPicture, cycle_year: int) -> Iterator[Completenes
         )
 
 
-def _levels(revision: Revision, programme: Programme) -> Iterator[CompletenessFinding]:
-    if not programme.required_levels:
+def _levels(
+    revision: Revision, programme: Programme, requirements: Requirements
+) -> Iterator[CompletenessFinding]:
+    levels = requirements.required_levels
+    if not levels:
         return
     labels = {t.key: t.label.lower() for t in programme.levels}
-    required = [labels.get(key, key) for key in programme.required_levels]
+    required = [labels.get(key, key) for key in levels]
     rule = "minst " + join_sv([f"en {label}" for label in required]) + " aktivitet"
     present = {a.level for a in revision.activities}
-    for key in programme.required_levels:
+    for key in levels:
         if key not in present:
             yield _finding(
                 MISSING_LEVEL,

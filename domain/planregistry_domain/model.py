@@ -39,7 +39,12 @@ class Coordinator(Struct, kw_only=True):
 
 
 class Organization(Struct, kw_only=True):
-    """An organisation; `coordinators` is empty for those not entitled to personal data."""
+    """An organisation; `coordinators` is empty for those not entitled to personal data.
+
+    Organisations change over time: districts are merged and renamed. `valid_from` and
+    `valid_to` (inclusive, null where open) bound when it existed, and `successor` names
+    the organisation that took over its work when it ended.
+    """
 
     id: str
     name: str
@@ -47,6 +52,9 @@ class Organization(Struct, kw_only=True):
     committee: str
     municipality: str
     coordinators: list[Coordinator] = field(default_factory=list)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    successor: str | None = None
     version: int = 1
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -14,6 +14,7 @@ from typing import Annotated
 from msgspec import Meta, Struct, field
 
 from planregistry_domain.constraints import Name, Slug
+from planregistry_domain.vocabulary import OrganizationKind
 
 
 class Term(Struct, frozen=True, kw_only=True):
@@ -63,6 +64,36 @@ class RevisionCycle(Struct, frozen=True, kw_only=True):
         return dt.date(cycle_year, self.due_month, self.due_day)
 
 
+class SituationRules(Struct, frozen=True, kw_only=True):
+    """What a plan's situation picture (lägesbild) must hold.
+
+    The manager survey is one way of building the picture, so it is not required
+    unless a programme says so.
+    """
+
+    required: bool = True
+    police_assessment: bool = True
+    survey: bool = False
+
+
+class KindRules(Struct, frozen=True, kw_only=True):
+    """A programme's requirements for one kind of organisation; unset fields fall back
+    on the programme's own (the sections' `required` flags, `required_levels`,
+    `situation`)."""
+
+    required_sections: tuple[str, ...] | None = None
+    required_levels: tuple[str, ...] | None = None
+    situation: SituationRules | None = None
+
+
+class Requirements(Struct, frozen=True, kw_only=True):
+    """What completeness checks a plan against: its programme and its kind together."""
+
+    required_sections: tuple[str, ...]
+    required_levels: tuple[str, ...]
+    situation: SituationRules
+
+
 class Programme(Struct, frozen=True, kw_only=True):
     id: Slug
     name: Name
@@ -79,6 +110,31 @@ class Programme(Struct, frozen=True, kw_only=True):
     goals: tuple[Term, ...] = ()
     reporting_periods: tuple[PeriodTerm, ...] = ()
     cycle: RevisionCycle = field(default_factory=RevisionCycle)
+    situation: SituationRules = field(default_factory=SituationRules)
+    # What differs for a kind of organisation (a specialist committee is not a district).
+    kind_rules: dict[OrganizationKind, KindRules] = field(default_factory=dict)
+
+    def requirements(self, kind: OrganizationKind | None = None) -> Requirements:
+        """The requirements for a plan of an organisation of `kind` (None: the defaults)."""
+        rules = self.kind_rules.get(kind) if kind is not None else None
+        sections = tuple(s.key for s in self.sections if s.required)
+        return Requirements(
+            required_sections=(
+                rules.required_sections
+                if rules is not None and rules.required_sections is not None
+                else sections
+            ),
+            required_levels=(
+                rules.required_levels
+                if rules is not None and rules.required_levels is not None
+                else self.required_levels
+            ),
+            situation=(
+                rules.situation
+                if rules is not None and rules.situation is not None
+                else self.situation
+            ),
+        )
 
     def level_keys(self) -> frozenset[str]:
         return frozenset(t.key for t in self.levels)

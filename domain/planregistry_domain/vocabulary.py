@@ -21,6 +21,18 @@ class OrganizationKind(_Labelled):
     SPECIALIST = "specialist"
 
 
+class ActorKind(_Labelled):
+    """What kind of actor a plan names as responsible or partner (the actors register)."""
+
+    OWN_ADMINISTRATION = "own_administration"
+    CITY_ADMINISTRATION = "city_administration"
+    POLICE = "police"
+    REGION = "region"
+    STATE_AGENCY = "state_agency"
+    CIVIL_SOCIETY = "civil_society"
+    OTHER = "other"
+
+
 class Role(_Labelled):
     CENTRAL = "central"
     COORDINATOR = "coordinator"
@@ -67,8 +79,15 @@ class EnvironmentActivity(_Labelled):
 
 
 _LABELS: dict[StrEnum, str] = {
-    OrganizationKind.DISTRICT: "Stadsdelsförvaltning",
-    OrganizationKind.SPECIALIST: "Facknämnd/fackförvaltning",
+    OrganizationKind.DISTRICT: "Stadsdelsnämnd",
+    OrganizationKind.SPECIALIST: "Facknämnd",
+    ActorKind.OWN_ADMINISTRATION: "Egen förvaltning",
+    ActorKind.CITY_ADMINISTRATION: "Annan förvaltning i kommunen",
+    ActorKind.POLICE: "Polisen",
+    ActorKind.REGION: "Region",
+    ActorKind.STATE_AGENCY: "Statlig myndighet",
+    ActorKind.CIVIL_SOCIETY: "Civilsamhället",
+    ActorKind.OTHER: "Övrig",
     Role.CENTRAL: "Central samordnare",
     Role.COORDINATOR: "Samordnare",
     Role.READER: "Läsare",

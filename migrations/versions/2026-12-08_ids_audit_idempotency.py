@@ -38,6 +38,7 @@ INTEGER_ID_TABLES = (
     "audit_log",
     "plan_imports",
     "documents",
+    "plan_actors",
 )
 _APPEND_ONLY = "SELECT RAISE(ABORT, 'audit_log is append-only')"
 

@@ -12,6 +12,7 @@ from planregistry.settings import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, databa
 from planregistry.storage.engine import create_registry_engine
 from planregistry.storage.files import FileStore
 from planregistry.usecases.activities import ActivityUseCases
+from planregistry.usecases.actor_register import ActorRegisterUseCases
 from planregistry.usecases.api_keys import ApiKeyUseCases
 from planregistry.usecases.audit import AuditUseCases
 from planregistry.usecases.backup import BackupUseCases
@@ -33,6 +34,7 @@ class Registry(
     ImportUseCases,
     CatalogueUseCases,
     OrganizationUseCases,
+    ActorRegisterUseCases,
     ContentUseCases,
     ActivityUseCases,
     DecisionUseCases,

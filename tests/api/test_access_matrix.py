@@ -263,6 +263,19 @@ def _remove_document(decision: bool) -> Exercise:
             f"{V1}/documents/{document_id}", headers={"If-Match": f'"document-{document_id}-v1"'}
         )
 
+
+def _fresh_actor(world: World, place: Place) -> int:
+    """An actor of the place's register, made by the system for this call."""
+    name = f"Aktör {next(world.serial)}"
+    return world.registry.create_plan_actor(place.municipality, {"kind": "other", "name": name}).id
+
+
+def _actor_call(suffix: str, json: Any = None) -> Exercise:
+    def call(world: World, place: Place) -> Call:
+        actor_id = _fresh_actor(world, place)
+        headers = {"If-Match": f'"actor-{actor_id}-v1"'} if json is not None else {}
+        return Call(f"{V1}/actors/{actor_id}{suffix}", json, headers)
+
     return call
 
 
@@ -465,6 +478,34 @@ EXERCISES: dict[tuple[str, str, Action], tuple[str, Exercise]] = {
     ("DELETE", "/api/v1/api-keys/{key_id:str}", A.MANAGE_API_KEYS): (
         MUNICIPALITY,
         lambda w, p: Call(f"{V1}/api-keys/{p.api_key}"),
+    ),
+    ("GET", "/api/v1/municipalities/{municipality_id:str}/actors", A.READ_ORGANIZATION): (
+        MUNICIPALITY,
+        lambda w, p: Call(f"{V1}/municipalities/{p.municipality}/actors"),
+    ),
+    ("POST", "/api/v1/municipalities/{municipality_id:str}/actors", A.MANAGE_ORGANIZATION): (
+        MUNICIPALITY,
+        lambda w, p: Call(
+            f"{V1}/municipalities/{p.municipality}/actors",
+            {"kind": "civil_society", "name": f"Förening {next(w.serial)}"},
+        ),
+    ),
+    (
+        "GET",
+        "/api/v1/municipalities/{municipality_id:str}/unmatched-actor-names",
+        A.READ_ORGANIZATION,
+    ): (
+        MUNICIPALITY,
+        lambda w, p: Call(f"{V1}/municipalities/{p.municipality}/unmatched-actor-names"),
+    ),
+    ("GET", "/api/v1/actors/{actor_id:int}", A.READ_ORGANIZATION): (MUNICIPALITY, _actor_call("")),
+    ("PATCH", "/api/v1/actors/{actor_id:int}", A.MANAGE_ORGANIZATION): (
+        MUNICIPALITY,
+        _actor_call("", {"kind": "civil_society"}),
+    ),
+    ("POST", "/api/v1/actors/{actor_id:int}/aliases", A.MANAGE_ORGANIZATION): (
+        MUNICIPALITY,
+        _actor_call("/aliases", {"name": "Ett annat namn"}),
     ),
     ("GET", "/api/v1/comparisons/status", A.READ_COMPARISONS): _comparison("status"),
     ("GET", "/api/v1/comparisons/coverage", A.READ_COMPARISONS): _comparison("coverage"),

@@ -46,7 +46,7 @@ def test_accept_text_csv_gives_swedish_csv_for_excel(demo_client) -> None:
     assert {"Gällande revision", "Godkänd av KS", "Pågående revision", "Försenad"} <= set(rows[0])
     assert len(rows) == 1 + 19
     (hv,) = [r for r in rows if r[0] == "hasselby-vallingby"]
-    assert hv[1:3] == ["Hässelby-Vällingby stadsdelsförvaltning", "Stadsdelsförvaltning"]
+    assert hv[1:3] == ["Hässelby-Vällingby stadsdelsförvaltning", "Stadsdelsnämnd"]
 
 
 def test_format_parameter_gives_excel_and_wins_over_accept(demo_client) -> None:

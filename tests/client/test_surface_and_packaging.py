@@ -68,6 +68,12 @@ OPERATIONS = {
     "getDocument": "get_document",
     "downloadDocument": "download_document",
     "removeDocument": "remove_document",
+    "listPlanActors": "list_plan_actors",
+    "createPlanActor": "create_plan_actor",
+    "getPlanActor": "get_plan_actor",
+    "updatePlanActor": "update_plan_actor",
+    "mapActorName": "map_actor_name",
+    "listUnmatchedActorNames": "unmatched_actor_names",
 }
 
 

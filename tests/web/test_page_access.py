@@ -27,6 +27,7 @@ PAGES = [
     "/organisationer/bromma",
     "/revisioner/1",
     "/logg",
+    "/aktorer",
     "/jamforelser/tackning",
     "/jamforelser/tackning/csv",
 ]
@@ -229,3 +230,44 @@ def test_a_document_downloads_from_its_revisions_page_and_is_hidden_elsewhere(
         in (answer.headers["content-disposition"])
     )
     assert web.get(f"/revisioner/{revision_id + 1}/dokument/{document.id}").status_code == 404
+
+
+def test_only_the_central_role_changes_the_register_from_the_page(web, demo_registry) -> None:
+    before = demo_registry.list_plan_actors("stockholm")
+    token = sign_in(web, demo_registry, "coordinator", "hasselby-vallingby")
+    assert web.get("/aktorer").status_code == 200
+    answer = web.post(
+        "/aktorer/ny", data={"csrf_token": token, "namn": "Fryshuset", "typ": "civil_society"}
+    )
+    assert answer.status_code == 403
+    answer = web.post("/aktorer/ny", data={"namn": "Fryshuset", "typ": "civil_society"})
+    assert answer.status_code == 403
+    assert demo_registry.list_plan_actors("stockholm") == before
+    token = sign_in(web, demo_registry, "central")
+    answer = web.post(
+        "/aktorer/ny",
+        data={"csrf_token": token, "namn": "Fryshuset", "typ": "civil_society"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert "Fryshuset" in {a.name for a in demo_registry.list_plan_actors("stockholm")}
+
+
+def test_an_organisation_page_says_when_it_ended_and_who_took_over(web, demo_registry) -> None:
+    demo_registry.create_organization(
+        {
+            "id": "hagersten-alvsjo",
+            "name": "Hägersten-Älvsjö stadsdelsförvaltning",
+            "kind": "district",
+            "committee": "Hägersten-Älvsjö stadsdelsnämnd",
+            "municipality": "stockholm",
+            "valid_from": "2020-01-01",
+        }
+    )
+    demo_registry.update_organization(
+        "alvsjo", {"valid_to": "2019-12-31", "successor": "hagersten-alvsjo"}
+    )
+    sign_in(web, demo_registry, "reader")
+    text = web.get("/organisationer/alvsjo").text
+    assert "Efterträdd av" in text and "Hägersten-Älvsjö stadsdelsförvaltning" in text
+    assert 'href="/organisationer/hagersten-alvsjo"' in text

@@ -5,6 +5,10 @@ from __future__ import annotations
 from litestar import Controller
 
 from planregistry_api.controllers.activities import ActivityController
+from planregistry_api.controllers.actor_register import (
+    ActorRegisterController,
+    PlanActorController,
+)
 from planregistry_api.controllers.api_keys import ApiKeyController
 from planregistry_api.controllers.audit import AuditController
 from planregistry_api.controllers.content import ContentController
@@ -34,4 +38,6 @@ CONTROLLERS: list[type[Controller]] = [
     ApiKeyController,
     PlanImportController,
     DocumentController,
+    ActorRegisterController,
+    PlanActorController,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
@@ -56,7 +57,9 @@ class OrganizationController(Controller):
         operation_id="listOrganizations",
         opt=requires(Action.READ_ORGANIZATION),
         summary="List organisations",
-        description="By id; filter by `kind` and `municipality`.",
+        description="By id; filter by `kind` and `municipality`. Every organisation, those "
+        "merged or renamed away included, unless `valid_on` (a date) asks for those that "
+        "existed on that day.",
         sync_to_thread=True,
         response_headers=[LINK_HEADER],
         responses=problems.responses(400),
@@ -69,6 +72,7 @@ class OrganizationController(Controller):
         kind: FromQuery[OrganizationKind | None] = None,
         municipality: OptionalSlug = None,
         modified_since: ModifiedSince = None,
+        valid_on: FromQuery[dt.date | None] = None,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[Envelope[Organization]]:
@@ -76,6 +80,7 @@ class OrganizationController(Controller):
             kind=kind,
             municipality=municipality,
             modified_since=modified_since,
+            valid_on=valid_on,
             limit=limit,
             cursor=cursor,
             actor=actor,

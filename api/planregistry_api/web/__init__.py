@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
 from planregistry_api.access import PUBLIC
+from planregistry_api.web.actors import ActorPagesController
 from planregistry_api.web.audit import AuditController
 from planregistry_api.web.board import BoardController
 from planregistry_api.web.comparisons import ComparisonPagesController
@@ -37,7 +38,15 @@ from planregistry_api.web.workspace import WorkspaceController
 
 # The first segments of the pages' paths. The API's bearer authentication skips these
 # paths: pages sign people in with their own session cookie.
-PAGE_ROOTS = ("organisationer", "revisioner", "jamforelser", "logg", "inloggning", "utloggning")
+PAGE_ROOTS = (
+    "organisationer",
+    "revisioner",
+    "jamforelser",
+    "logg",
+    "aktorer",
+    "inloggning",
+    "utloggning",
+)
 _ROOTS = "|".join((*PAGE_ROOTS, STATIC_PATH.strip("/")))
 OUTSIDE_API = rf"^/$|^/(?:{_ROOTS})(?:/|$)"
 
@@ -63,6 +72,7 @@ def web_router() -> _Router:
             WorkspaceController,
             AuditController,
             ComparisonPagesController,
+            ActorPagesController,
             SignInController,
             SignOutController,
             OidcController,

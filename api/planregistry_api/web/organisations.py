@@ -58,10 +58,16 @@ class OrganisationController(Controller):
             plans.append(
                 {"plan": plan, "programme": programme, "deadline": deadline, "revisions": revisions}
             )
+        successor = (
+            registry.get_organization(organisation.successor, actor=actor)
+            if organisation.successor
+            else None
+        )
         return page(
             request,
             "organisations/show.html",
             title=organisation.name,
             organisation=organisation,
+            successor_name=successor.name if successor else None,
             plans=plans,
         )

@@ -120,6 +120,7 @@ def navigation(actor: Actor | None) -> list[tuple[str, str]]:
         return [("/", "Min organisation"), ("/jamforelser", "Jämförelser")]
     links = [("/", "Översikt"), ("/jamforelser", "Jämförelser")]
     if actor.role is Role.CENTRAL:
+        links.append(("/aktorer", "Aktörer"))
         links.append(("/logg", "Logg"))
     return links
 

@@ -19,6 +19,7 @@ from planregistry_client._core import (
     Call,
     ETagCache,
     Listing,
+    Resource,
     Session,
     activity_path,
     activity_resource,
@@ -46,16 +47,19 @@ from planregistry_domain import (
     CreateApiKey,
     CreateOrganization,
     CreatePlan,
+    CreatePlanActor,
     CreateReview,
     CreateRevision,
     Decision,
     FollowUp,
     FollowUpProgress,
     IssuedApiKey,
+    MapActorName,
     Organization,
     OrganizationKind,
     PartnerMatrix,
     Plan,
+    PlanActor,
     PlanImport,
     Programme,
     PutSection,
@@ -70,15 +74,18 @@ from planregistry_domain import (
     SituationComparison,
     SituationPicture,
     StatusBoard,
+    UnmatchedName,
     UpdateActivity,
     UpdateOrganization,
+    UpdatePlanActor,
     UpdateRevision,
     Written,
 )
+from planregistry_domain.actor_register import ACTOR_ETAG
 from planregistry_domain.errors import FieldError
 from planregistry_domain.errors import ValidationError as LibraryValidationError
 from planregistry_domain.paging import Page
-from planregistry_domain.wire import API_PREFIX, COMPARISON_FILTERS, version_of
+from planregistry_domain.wire import API_PREFIX, COMPARISON_FILTERS, etag, version_of
 
 T = TypeVar("T")
 
@@ -111,6 +118,18 @@ class _Completeness(msgspec.Struct, kw_only=True):
     revision_id: int
     complete: bool
     findings: list[CompletenessFinding]
+
+
+def _register_path(municipality: str, collection: str) -> str:
+    return f"{API_PREFIX}/municipalities/{segment(municipality)}/{collection}"
+
+
+def _actor_path(actor_id: int) -> str:
+    return f"{API_PREFIX}/actors/{int(actor_id)}"
+
+
+def _learn_actor(session: Session, actor: PlanActor, tag: str | None) -> None:
+    session.etags.remember(_actor_path(actor.id), tag or etag(ACTOR_ETAG, actor.id, actor.version))
 
 
 def _filter_params(view: str, filters: Filters) -> list[tuple[str, str]]:
@@ -181,11 +200,14 @@ class Operations(DocumentOperations):
         kind: OrganizationKind | str | None = None,
         municipality: str | None = None,
         modified_since: dt.datetime | None = None,
+        valid_on: dt.date | None = None,
         limit: int | None = None,
         cursor: str | None = None,
     ) -> Call[Page[Organization]]:
-        """One page of organisations, by id; `next_cursor` leads to the next."""
-        return self._organizations(kind, municipality, modified_since, limit).page(cursor)
+        """One page of organisations, by id; `next_cursor` leads to the next. Every
+        organisation, merged or renamed away included, unless `valid_on` asks for those
+        that existed on that day."""
+        return self._organizations(kind, municipality, modified_since, limit, valid_on).page(cursor)
 
     @paginated
     def iter_organizations(
@@ -194,10 +216,11 @@ class Operations(DocumentOperations):
         kind: OrganizationKind | str | None = None,
         municipality: str | None = None,
         modified_since: dt.datetime | None = None,
+        valid_on: dt.date | None = None,
         page_size: int | None = None,
     ) -> Listing[Organization]:
         """Every organisation matching the filters, page by page."""
-        return self._organizations(kind, municipality, modified_since, page_size)
+        return self._organizations(kind, municipality, modified_since, page_size, valid_on)
 
     def _organizations(
         self,
@@ -205,8 +228,11 @@ class Operations(DocumentOperations):
         municipality: str | None,
         modified_since: dt.datetime | None,
         page_size: int | None,
+        valid_on: dt.date | None = None,
     ) -> Listing[Organization]:
-        params = query(kind=kind, municipality=municipality, modified_since=modified_since)
+        params = query(
+            kind=kind, municipality=municipality, modified_since=modified_since, valid_on=valid_on
+        )
         session = self._session
         return session.listing(
             f"{API_PREFIX}/organizations",
@@ -253,6 +279,95 @@ class Operations(DocumentOperations):
         return session.send(
             "PATCH", resource.path, Organization, changes, learn=learn, precondition=guard
         )
+
+    # --- The actors register ------------------------------------------------------------
+
+    @operation
+    def list_plan_actors(self, municipality: str) -> Call[list[PlanActor]]:
+        """The municipality's actors register, by name (one page: the whole register)."""
+        session = self._session
+
+        def read(response: httpx.Response) -> list[PlanActor]:
+            actors = decode(response.content, Page[PlanActor]).items
+            for found in actors:
+                _learn_actor(session, found, None)
+            return actors
+
+        return Call(method="GET", path=_register_path(municipality, "actors"), read=read)
+
+    @operation
+    def create_plan_actor(self, municipality: str, data: CreatePlanActor | Body) -> Call[PlanActor]:
+        """Add an actor to the register (central role)."""
+        session = self._session
+        return session.send(
+            "POST",
+            _register_path(municipality, "actors"),
+            PlanActor,
+            data,
+            learn=lambda a, tag: _learn_actor(session, a, tag),
+        )
+
+    @operation
+    def get_plan_actor(self, actor_id: int) -> Call[PlanActor]:
+        """An actor of the register; its ETag is remembered for the writes below."""
+        session = self._session
+        return session.get(
+            _actor_path(actor_id), PlanActor, learn=lambda a, tag: _learn_actor(session, a, tag)
+        )
+
+    @operation
+    def update_plan_actor(
+        self,
+        actor_id: int,
+        changes: UpdatePlanActor | Body,
+        *,
+        if_match: str | None = None,
+        expected_version: int | None = None,
+    ) -> Call[PlanActor]:
+        """Change an actor's kind, name or aliases (central role); needs its ETag."""
+        session = self._session
+        resource = Resource(_actor_path(actor_id), ACTOR_ETAG, actor_id, PlanActor)
+        guard = session.guard(resource, if_match=if_match, expected_version=expected_version)
+        return session.send(
+            "PATCH",
+            resource.path,
+            PlanActor,
+            changes,
+            learn=lambda a, tag: _learn_actor(session, a, tag),
+            precondition=guard,
+        )
+
+    @operation
+    def map_actor_name(
+        self,
+        actor_id: int,
+        data: MapActorName | Body,
+        *,
+        if_match: str | None = None,
+        expected_version: int | None = None,
+    ) -> Call[PlanActor]:
+        """Map a name plans write to this actor, as an alias (central role); needs its ETag."""
+        session = self._session
+        resource = Resource(_actor_path(actor_id), ACTOR_ETAG, actor_id, PlanActor)
+        guard = session.guard(resource, if_match=if_match, expected_version=expected_version)
+        return session.send(
+            "POST",
+            f"{resource.path}/aliases",
+            PlanActor,
+            data,
+            learn=lambda a, tag: _learn_actor(session, a, tag),
+            precondition=guard,
+        )
+
+    @operation
+    def unmatched_actor_names(self, municipality: str) -> Call[list[UnmatchedName]]:
+        """Names the municipality's plans write that match no actor, most written first."""
+
+        def read(response: httpx.Response) -> list[UnmatchedName]:
+            return decode(response.content, Page[UnmatchedName]).items
+
+        path = _register_path(municipality, "unmatched-actor-names")
+        return Call(method="GET", path=path, read=read)
 
     # --- Plans and revisions -----------------------------------------------------------
 

@@ -9,6 +9,7 @@ from msgspec import Struct, field
 
 from planregistry.defaults.programme_vbe import VBE
 from planregistry.defaults.stockholm import ORGANIZATIONS, STOCKHOLM
+from planregistry.defaults.stockholm_actors import ACTORS
 from planregistry.registry import Registry
 from planregistry_domain.commands import (
     CreateActivity,
@@ -86,6 +87,8 @@ def load_demo(registry: Registry) -> bool:
     registry.create_municipality(STOCKHOLM)
     for organization in ORGANIZATIONS:
         registry.create_organization(organization)
+    for entry in ACTORS:
+        registry.create_plan_actor(STOCKHOLM.id, entry)
     for name in SEED_FILES:
         load_seed_plan(registry, read_seed(name))
     return True

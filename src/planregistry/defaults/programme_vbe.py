@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from planregistry_domain.programme import (
+    KindRules,
     PeriodTerm,
     Programme,
     RevisionCycle,
     SectionSpec,
+    SituationRules,
     SurveyQuestion,
     Term,
 )
+from planregistry_domain.vocabulary import OrganizationKind
 
 VBE = Programme(
     id="vbe",
@@ -124,4 +127,16 @@ VBE = Programme(
         PeriodTerm(key="VB", label="Verksamhetsberättelse"),
     ),
     cycle=RevisionCycle(interval_years=1, due_month=5, due_day=31, due_label="Tertialrapport 1"),
+    # A district plans for its whole area from a local situation picture made with the
+    # police. A specialist committee (e.g. arbetsmarknadsnämnden) plans for its own
+    # commission: its efforts, staff training, grants and premises; the local
+    # environments, the hindering work with the police and support to relatives are
+    # the districts' part, so they are not required of it.
+    kind_rules={
+        OrganizationKind.SPECIALIST: KindRules(
+            required_sections=("introduction", "prevention", "training", "follow_up"),
+            required_levels=("preventing",),
+            situation=SituationRules(required=False, police_assessment=False),
+        ),
+    },
 )

@@ -9,7 +9,11 @@ from planregistry.storage.tables import OrganizationRow
 from planregistry_domain.commands import CreateOrganization, UpdateOrganization
 from planregistry_domain.model import Organization
 
-ORGANIZATION = RowMap(Organization, OrganizationRow, renamed={"municipality": "municipality_id"})
+ORGANIZATION = RowMap(
+    Organization,
+    OrganizationRow,
+    renamed={"municipality": "municipality_id", "successor": "successor_id"},
+)
 
 
 def organization(row: OrganizationRow) -> Organization:

@@ -74,9 +74,32 @@ class OrganizationRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     committee: Mapped[str] = mapped_column(String(300))
     coordinators: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    successor_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, index=True)
+
+
+class PlanActorRow(Base):
+    """An entry of a municipality's actors register (`PlanActor`); aliases are one JSON list."""
+
+    __tablename__ = "plan_actors"
+    __table_args__ = (UniqueConstraint("municipality_id", "name"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(300))
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 class PlanRow(Base):

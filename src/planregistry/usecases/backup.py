@@ -13,8 +13,9 @@ entry of its own: the restored trail equals the original. A document of format
 version 1 (no trail, no keys) still imports, and then the import writes one summary
 entry (entity `registry`, action `import`, counts of what it restored). Version 3 added
 the stored plan imports, version 4 the attached documents with their bytes (`files`, once
-per SHA-256, checked against it on import). Browser sessions and sign-in links are not
-part of it.
+per SHA-256, checked against it on import), the actors register and the organisations'
+validity and successor (which older documents simply lack). Browser sessions and sign-in
+links are not part of it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 import msgspec
 from msgspec import Struct
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from planregistry.storage import follow_ups, organizations, reviews, revisions
@@ -40,6 +41,7 @@ from planregistry.storage.tables import (
     FollowUpRow,
     MunicipalityRow,
     OrganizationRow,
+    PlanActorRow,
     PlanImportRow,
     PlanRow,
     ProgrammeRow,
@@ -47,8 +49,10 @@ from planregistry.storage.tables import (
     RevisionRow,
     SectionRow,
 )
+from planregistry.usecases.actor_register import PLAN_ACTOR, plan_actor
 from planregistry.usecases.documents import DocumentUseCases, StoredFile
 from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.actor_register import PlanActor
 from planregistry_domain.audit import AuditEntry
 from planregistry_domain.documents import Document
 from planregistry_domain.errors import Conflict, ValidationError
@@ -61,7 +65,7 @@ from planregistry_domain.vocabulary import Role
 FORMAT = "planregistry-export"
 FORMAT_VERSION = 4
 # Version 1 had no audit trail and no API keys, version 2 no plan imports, version 3 no
-# documents; all still import.
+# documents, actors register or organisation history; all still import.
 READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 
 
@@ -110,6 +114,7 @@ class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     municipalities: list[Municipality]
     programmes: list[Programme]
     organizations: list[Organization]
+    actors: list[PlanActor] = []
     plans: list[PlanRecord]
     revisions: list[Revision]
     follow_ups: list[FollowUp]
@@ -136,6 +141,7 @@ _SEQUENCED = (
     ReviewRow,
     PlanImportRow,
     DocumentRow,
+    PlanActorRow,
     AuditRow,
 )
 
@@ -157,6 +163,10 @@ class BackupUseCases(DocumentUseCases):
                 organizations=[
                     organizations.organization(r)
                     for r in session.scalars(select(OrganizationRow).order_by(OrganizationRow.id))
+                ],
+                actors=[
+                    plan_actor(r)
+                    for r in session.scalars(select(PlanActorRow).order_by(PlanActorRow.id))
                 ],
                 plans=[
                     _PLAN.read(r) for r in session.scalars(select(PlanRow).order_by(PlanRow.id))
@@ -255,6 +265,7 @@ class BackupUseCases(DocumentUseCases):
                     "municipalities": [m.id for m in document.municipalities],
                     "programmes": [p.id for p in document.programmes],
                     "organizations": len(document.organizations),
+                    "actors": len(document.actors),
                     "plans": len(document.plans),
                     "revisions": len(document.revisions),
                     "follow_ups": len(document.follow_ups),
@@ -271,8 +282,18 @@ def _insert(session: Session, doc: RegistryDocument) -> None:
         for p in doc.programmes
     )
     session.flush()
-    session.add_all(organizations.new_row(o) for o in doc.organizations)
+    # Successors are set once every organisation exists (one may succeed a later one).
+    session.add_all(organizations.new_row(o, successor=None) for o in doc.organizations)
     # Flush group by group: these mappings have no relationships to order the inserts by.
+    session.flush()
+    for o in doc.organizations:
+        if o.successor is not None:
+            session.execute(
+                update(OrganizationRow)
+                .where(OrganizationRow.id == o.id)
+                .values(successor_id=o.successor)
+            )
+    session.add_all(PLAN_ACTOR.new_row(a) for a in doc.actors)
     session.flush()
     session.add_all(_PLAN.new_row(p) for p in doc.plans)
     session.flush()

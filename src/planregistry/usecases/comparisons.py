@@ -18,14 +18,17 @@ from typing import Any, TypeAlias
 import msgspec
 from sqlalchemy import Connection, Row
 
+from planregistry.usecases.actor_register import read_actor_indexes
 from planregistry.usecases.base import RegistryBase
 from planregistry.views import queries
 from planregistry_domain import comparisons as cmp
 from planregistry_domain import deadlines
 from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.actor_register import ActorIndex
 from planregistry_domain.comparisons import Basis, ComparisonFilter
 from planregistry_domain.deadlines import InForceRevision, OpenRevision
 from planregistry_domain.errors import NotFound, PermissionDenied, ValidationError
+from planregistry_domain.organization_history import shown_in_view
 from planregistry_domain.policy import Action, Scope, Verdict, judge, sees_confidential_situation
 from planregistry_domain.programme import Programme, SurveyQuestion, Term
 from planregistry_domain.validation import coerce
@@ -57,7 +60,7 @@ class ComparisonUseCases(RegistryBase):
         f = self._comparison_filter(filters, actor, uses_basis=False, uses_period=False)
         with self._snapshot() as conn:
             programmes = self._view_programmes(conn, f)
-            rows = conn.execute(queries.status_board(f)).all()
+            rows = self._in_view(conn, f, conn.execute(queries.status_board(f)).all())
         today = self.today()
         known: dict[tuple[Any, ...], cmp.Deadline] = {}
         result: list[cmp.StatusBoardRow] = []
@@ -104,7 +107,7 @@ class ComparisonUseCases(RegistryBase):
         f = self._comparison_filter(filters, actor, uses_basis=True, uses_period=False)
         with self._snapshot() as conn:
             programmes = self._view_programmes(conn, f)
-            rows = conn.execute(queries.basis_rows(f, f.basis)).all()
+            rows = self._in_view(conn, f, conn.execute(queries.basis_rows(f, f.basis)).all())
             levels = _by_plan(conn.execute(queries.level_counts(f, f.basis)).all())
             themes = _by_plan(conn.execute(queries.theme_counts(f, f.basis)).all())
         shown = _shown_programmes(programmes, rows)
@@ -132,31 +135,59 @@ class ComparisonUseCases(RegistryBase):
     def partner_matrix(
         self, filters: FilterInput = None, *, actor: Actor = SYSTEM
     ) -> cmp.PartnerMatrix:
-        """Organisations × partner actors: activities in the basis revision naming each."""
+        """Organisations × partner actors: activities in the basis revision naming each.
+
+        Partners are grouped by the actors register of the organisation's municipality
+        ("Polis" and "Polisen" are one column); a name no actor matches is a column of
+        its own, under the name as written.
+        """
         f = self._comparison_filter(filters, actor, uses_basis=True, uses_period=False)
         with self._snapshot() as conn:
             self._view_programmes(conn, f)
-            rows = conn.execute(queries.basis_rows(f, f.basis, count_activities=True)).all()
-            partners = _by_plan(conn.execute(queries.partner_counts(f, f.basis)).all())
-        organizations: dict[str, int] = defaultdict(int)
-        activities: dict[str, int] = defaultdict(int)
+            rows = self._in_view(
+                conn, f, conn.execute(queries.basis_rows(f, f.basis, count_activities=True)).all()
+            )
+            written = conn.execute(queries.partner_counts(f, f.basis)).all()
+            indexes = read_actor_indexes(conn, {row[3] for row in rows})
+            municipality_of = {row[4]: row[3] for row in rows if row[4] is not None}
+            columns = _PartnerColumns(indexes)
+            counts: dict[int, dict[str, int]] = defaultdict(dict)
+            spellings: dict[tuple[int, str], int] = defaultdict(int)
+            for plan_id, name, count in written:
+                municipality = municipality_of.get(plan_id)
+                if municipality is None:
+                    continue
+                key = columns.key(municipality, name)
+                counts[plan_id][key] = counts[plan_id].get(key, 0) + count
+                spellings[plan_id, key] += 1
+            # Where a plan writes one actor in two spellings, an activity may name both:
+            # count its activities exactly (rare; one more statement when it happens).
+            twice = sorted({plan_id for (plan_id, _key), n in spellings.items() if n > 1})
+            if twice:
+                exact: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+                for plan_id, activity_id, name in conn.execute(
+                    queries.partner_mentions(f, f.basis, twice)
+                ).all():
+                    key = columns.key(municipality_of[plan_id], name)
+                    exact[plan_id][key].add(activity_id)
+                for plan_id in twice:
+                    counts[plan_id] = {key: len(ids) for key, ids in exact[plan_id].items()}
         result: list[cmp.PartnerMatrixRow] = []
         for row in rows:
-            counts = dict(sorted(partners[row[4]].items()))
-            for name, count in counts.items():
-                organizations[name] += 1
-                activities[name] += count
+            plan_counts = dict(sorted(counts.get(row[4], {}).items()))
+            for key, count in plan_counts.items():
+                columns.add(key, count)
             result.append(
                 cmp.PartnerMatrixRow(
-                    *_org(row), revision=_revision_ref(row), activities=row[10], partners=counts
+                    *_org(row),
+                    revision=_revision_ref(row),
+                    activities=row[10],
+                    partners=plan_counts,
                 )
             )
-        totals = [
-            cmp.PartnerTotal(partner=name, organizations=organizations[name], activities=count)
-            for name, count in activities.items()
-        ]
-        totals.sort(key=lambda t: (-t.organizations, -t.activities, t.partner))
-        return cmp.PartnerMatrix(today=self.today(), filters=f, partners=totals, rows=result)
+        return cmp.PartnerMatrix(
+            today=self.today(), filters=f, partners=columns.totals(), rows=result
+        )
 
     def situation_comparison(
         self, filters: FilterInput = None, *, actor: Actor = SYSTEM
@@ -165,7 +196,7 @@ class ComparisonUseCases(RegistryBase):
         f = self._comparison_filter(filters, actor, uses_basis=True, uses_period=False)
         with self._snapshot() as conn:
             programmes = self._view_programmes(conn, f)
-            rows = conn.execute(queries.situation_rows(f, f.basis)).all()
+            rows = self._in_view(conn, f, conn.execute(queries.situation_rows(f, f.basis)).all())
             survey: dict[int, dict[str, AnyRow]] = defaultdict(dict)
             for answer in conn.execute(queries.survey_answers(f, f.basis)).all():
                 survey[answer[0]][answer[1]] = answer
@@ -215,7 +246,11 @@ class ComparisonUseCases(RegistryBase):
         f = self._comparison_filter(filters, actor, uses_basis=False, uses_period=True)
         with self._snapshot() as conn:
             programmes = self._view_programmes(conn, f)
-            rows = conn.execute(queries.basis_rows(f, Basis.IN_FORCE, count_activities=True)).all()
+            rows = self._in_view(
+                conn,
+                f,
+                conn.execute(queries.basis_rows(f, Basis.IN_FORCE, count_activities=True)).all(),
+            )
             periods = _periods(f, _shown_programmes(programmes, rows))
             reported: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
             for plan_id, period, status, count in conn.execute(
@@ -279,6 +314,19 @@ class ComparisonUseCases(RegistryBase):
         with engine.connect() as conn, conn.begin():
             yield conn
 
+    def _in_view(
+        self, conn: Connection, f: ComparisonFilter, rows: Sequence[AnyRow]
+    ) -> Sequence[AnyRow]:
+        """The rows of organisations that existed in the view's time: its cycle year, or
+        today (see `planregistry_domain.organization_history`)."""
+        today = self.today()
+        hidden = {
+            org_id
+            for org_id, valid_from, valid_to in conn.execute(queries.dated_organizations(f)).all()
+            if not shown_in_view(valid_from, valid_to, today=today, cycle_year=f.cycle_year)
+        }
+        return [row for row in rows if row[0] not in hidden] if hidden else rows
+
     @staticmethod
     def _view_programmes(conn: Connection, f: ComparisonFilter) -> dict[str, Programme]:
         programmes = {
@@ -288,6 +336,48 @@ class ComparisonUseCases(RegistryBase):
         if f.programme is not None and f.programme not in programmes:
             raise NotFound("Programmet", f.programme)
         return programmes
+
+
+class _PartnerColumns:
+    """The partner matrix's columns: each name as written matched once to its actor."""
+
+    def __init__(self, indexes: Mapping[str, ActorIndex]) -> None:
+        self._indexes = indexes
+        self._keys: dict[tuple[str, str], str] = {}
+        self._columns: dict[str, cmp.PartnerTotal] = {}
+
+    def key(self, municipality: str, name: str) -> str:
+        key = self._keys.get((municipality, name))
+        if key is not None:
+            return key
+        index = self._indexes.get(municipality)
+        found = index.match(name) if index is not None else None
+        key = self._keys[municipality, name] = found.name if found else name
+        column = self._columns.get(key)
+        if column is None:
+            column = self._columns[key] = cmp.PartnerTotal(
+                partner=key,
+                organizations=0,
+                activities=0,
+                actor_id=found.id if found else None,
+                actor_kind=found.kind if found else None,
+            )
+        if name not in column.names:
+            column.names.append(name)
+        return key
+
+    def add(self, key: str, activities: int) -> None:
+        column = self._columns[key]
+        column.organizations += 1
+        column.activities += activities
+
+    def totals(self) -> list[cmp.PartnerTotal]:
+        """Columns some organisation in view names: named by most organisations first."""
+        totals = [c for c in self._columns.values() if c.organizations]
+        for total in totals:
+            total.names.sort()
+        totals.sort(key=lambda t: (-t.organizations, -t.activities, t.partner))
+        return totals
 
 
 def _deadline(

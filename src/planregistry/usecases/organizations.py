@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from msgspec import UNSET
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from planregistry.storage import organizations, queries
 from planregistry.storage.paging import Keyset
@@ -22,6 +24,7 @@ from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import CreateOrganization, UpdateOrganization
 from planregistry_domain.errors import Conflict, NotFound
 from planregistry_domain.model import Organization
+from planregistry_domain.organization_history import check_history
 from planregistry_domain.paging import Page, utc_instant
 from planregistry_domain.policy import Action, Scope
 from planregistry_domain.redaction import shown_organization
@@ -50,6 +53,14 @@ class OrganizationUseCases(RegistryBase):
                 raise NotFound("Kommunen", command.municipality)
             if session.get(OrganizationRow, command.id) is not None:
                 raise Conflict(f"Organisationen {command.id!r} finns redan.")
+            _check_history(
+                session,
+                command.id,
+                command.municipality,
+                command.valid_from,
+                command.valid_to,
+                command.successor,
+            )
             row = organizations.new_row(command, version=1, created_at=now, updated_at=now)
             session.add(row)
             session.flush()
@@ -82,11 +93,15 @@ class OrganizationUseCases(RegistryBase):
         municipality: str | None = None,
         kind: OrganizationKind | None = None,
         modified_since: dt.datetime | None = None,
+        valid_on: dt.date | None = None,
         limit: int | None = None,
         cursor: str | None = None,
         actor: Actor = SYSTEM,
     ) -> Page[Organization]:
         """Organisations by id; `limit=None` returns them all, else one page of `limit`.
+
+        Without `valid_on` the list holds every organisation, those that have ended
+        (merged, renamed) included; with it, only those that existed on that day.
 
         Any actor but the system sees its own municipality's only, filter or not (a
         filter naming another municipality finds nothing).
@@ -102,6 +117,11 @@ class OrganizationUseCases(RegistryBase):
             stmt = stmt.where(OrganizationRow.kind == OrganizationKind(kind).value)
         if since is not None:
             stmt = stmt.where(OrganizationRow.updated_at >= since)
+        if valid_on is not None:
+            stmt = stmt.where(
+                or_(OrganizationRow.valid_from.is_(None), OrganizationRow.valid_from <= valid_on),
+                or_(OrganizationRow.valid_to.is_(None), OrganizationRow.valid_to >= valid_on),
+            )
         with self._read() as session:
             rows, next_cursor = _BY_ID.fetch(
                 session, stmt, key_of=lambda r: (r.id,), limit=limit, cursor=cursor
@@ -130,6 +150,19 @@ class OrganizationUseCases(RegistryBase):
             before = organizations.organization(row)
             if changes_nothing(command, before):
                 return shown_organization(actor, before)
+            # Checked before the row changes, so no flush sends a broken reference first.
+            after = msgspec.structs.replace(
+                before,
+                **{k: v for k, v in msgspec.structs.asdict(command).items() if v is not UNSET},
+            )
+            _check_history(
+                session,
+                org_id,
+                row.municipality_id,
+                after.valid_from,
+                after.valid_to,
+                after.successor,
+            )
             organizations.apply(row, command)
             row.version += 1
             row.updated_at = self.now()
@@ -147,3 +180,38 @@ class OrganizationUseCases(RegistryBase):
                 scope=scope,
             )
             return shown_organization(actor, organizations.organization(row))
+
+
+def _check_history(
+    session: Session,
+    org_id: str,
+    municipality: str,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    successor: str | None,
+) -> None:
+    successors: dict[str, str | None] = {}
+    if successor is not None:
+        successors = dict(
+            session.execute(
+                select(OrganizationRow.id, OrganizationRow.successor_id).where(
+                    OrganizationRow.municipality_id == municipality
+                )
+            ).all()
+        )
+    successor_municipality = (
+        None
+        if successor is None
+        else session.scalar(
+            select(OrganizationRow.municipality_id).where(OrganizationRow.id == successor)
+        )
+    )
+    check_history(
+        org_id,
+        municipality,
+        valid_from,
+        valid_to,
+        successor,
+        successor_municipality=successor_municipality,
+        successors=successors,
+    )

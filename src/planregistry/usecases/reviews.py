@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from planregistry.storage import reviews
 from planregistry.storage.revision_reader import read_placed_revision
-from planregistry.storage.tables import DecisionRow, ReviewRow, RevisionRow
+from planregistry.storage.tables import DecisionRow, OrganizationRow, ReviewRow, RevisionRow
 from planregistry.usecases.base import audit_change
 from planregistry.usecases.plans import PlanUseCases
 from planregistry_domain import deadlines
@@ -32,15 +32,15 @@ from planregistry_domain.policy import Action, Scope
 from planregistry_domain.programme import Programme
 from planregistry_domain.redaction import shown_situation_diff
 from planregistry_domain.validation import coerce
-from planregistry_domain.vocabulary import DecisionBody, RevisionStatus
+from planregistry_domain.vocabulary import DecisionBody, OrganizationKind, RevisionStatus
 
 
 class ReviewUseCases(PlanUseCases):
     def completeness(self, revision_id: int, *, actor: Actor = SYSTEM) -> list[CompletenessFinding]:
         """The revision's gaps against its programme (empty when it is complete)."""
         with self._read() as session:
-            revision, _scope, programme = self._revision_and_programme(session, revision_id, actor)
-            return check_completeness(revision, programme)
+            revision, scope, programme = self._revision_and_programme(session, revision_id, actor)
+            return check_completeness(revision, programme, _kind(session, scope))
 
     def add_review(
         self,
@@ -58,7 +58,7 @@ class ReviewUseCases(PlanUseCases):
             row = reviews.new_row(
                 command,
                 revision_id=revision_id,
-                findings=check_completeness(revision, programme),
+                findings=check_completeness(revision, programme, _kind(session, scope)),
                 reviewer=actor.display,
                 created_at=self.now(),
             )
@@ -163,3 +163,11 @@ class ReviewUseCases(PlanUseCases):
         admit = partial(self._authorize, actor, action, entity="Revisionen", key=revision_id)
         revision, place = read_placed_revision(session.connection(), revision_id, admit=admit)
         return revision, place.scope, self._programme(session, place.programme_id)
+
+
+def _kind(session: Session, scope: Scope) -> OrganizationKind:
+    """The kind of the organisation whose plan it is: completeness depends on it."""
+    kind = session.scalars(
+        select(OrganizationRow.kind).where(OrganizationRow.id == scope.organization)
+    ).one()
+    return OrganizationKind(kind)

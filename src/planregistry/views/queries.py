@@ -191,6 +191,7 @@ def theme_counts(filters: ComparisonFilter, basis: Basis) -> AnySelect:
 
 @_built_once
 def partner_counts(filters: ComparisonFilter, basis: Basis) -> AnySelect:
+    """(plan, partner as written, activities naming it) for the basis revisions."""
     b = basis_subquery(filters, basis)
     # DISTINCT: an activity that names a partner twice still counts once.
     return (
@@ -201,6 +202,30 @@ def partner_counts(filters: ComparisonFilter, basis: Basis) -> AnySelect:
             )
         )
         .group_by(b.c.plan_id, ActivityPartnerRow.partner)
+    )
+
+
+def partner_mentions(filters: ComparisonFilter, basis: Basis, plan_ids: list[int]) -> AnySelect:
+    """(plan, activity, partner as written) for the given plans: where one plan writes an
+    actor in two spellings, so that an activity naming both is counted once."""
+    b = basis_subquery(filters, basis)
+    return (
+        select(b.c.plan_id, ActivityRow.id, ActivityPartnerRow.partner)
+        .select_from(
+            b.join(ActivityRow, ActivityRow.revision_id == b.c.revision_id).join(
+                ActivityPartnerRow, ActivityPartnerRow.activity_id == ActivityRow.id
+            )
+        )
+        .where(b.c.plan_id.in_(plan_ids))
+        .distinct()
+    )
+
+
+@_built_once
+def dated_organizations(filters: ComparisonFilter) -> AnySelect:
+    """The organisations in view with a validity period (most have none)."""
+    return select(Org.id, Org.valid_from, Org.valid_to).where(
+        *_org_where(filters), (Org.valid_from.is_not(None)) | (Org.valid_to.is_not(None))
     )
 
 
