@@ -10,6 +10,18 @@ weight; `planregistry` depends on it and re-exports every name below.
 
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.audit import ApiKey, AuditEntry, IssuedApiKey
+from planregistry_domain.board import (
+    AnswerCondition,
+    BoardDecision,
+    BoardDecisionItem,
+    BoardDecisionItemInput,
+    ConditionResponse,
+    ConditionToAnswer,
+    DecisionCondition,
+    RecordBoardDecision,
+    RecordedBoardDecision,
+    RevisionVersion,
+)
 from planregistry_domain.commands import (
     CoordinatorInput,
     CreateActivity,
@@ -24,6 +36,7 @@ from planregistry_domain.commands import (
     PutSituation,
     RecordDecision,
     ReportFollowUp,
+    ReviewRemarkInput,
     SurveyAnswerInput,
     UpdateActivity,
     UpdateOrganization,
@@ -99,6 +112,7 @@ from planregistry_domain.model import (
     Plan,
     PoliceAssessment,
     Review,
+    ReviewRemark,
     Revision,
     RevisionSummary,
     Section,
@@ -119,6 +133,7 @@ from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
+    ReviewOutcome,
     RevisionStatus,
     Role,
 )
@@ -226,4 +241,21 @@ __all__ = [
     "ValidationError",
     "Written",
     "__version__",
+]
+
+# The central review as a step, and the board's joint decision with its conditions.
+__all__ += [
+    "AnswerCondition",
+    "BoardDecision",
+    "BoardDecisionItem",
+    "BoardDecisionItemInput",
+    "ConditionResponse",
+    "ConditionToAnswer",
+    "DecisionCondition",
+    "RecordBoardDecision",
+    "RecordedBoardDecision",
+    "ReviewOutcome",
+    "ReviewRemark",
+    "ReviewRemarkInput",
+    "RevisionVersion",
 ]

@@ -14,6 +14,7 @@ from planregistry.usecases.activities import ActivityUseCases
 from planregistry.usecases.api_keys import ApiKeyUseCases
 from planregistry.usecases.audit import AuditUseCases
 from planregistry.usecases.backup import BackupUseCases
+from planregistry.usecases.board import BoardStatusUseCases, BoardUseCases
 from planregistry.usecases.catalogue import CatalogueUseCases
 from planregistry.usecases.comparisons import ComparisonUseCases
 from planregistry.usecases.content import ContentUseCases
@@ -26,6 +27,8 @@ from planregistry.usecases.web_sessions import WebSessionUseCases
 
 
 class Registry(
+    BoardStatusUseCases,
+    BoardUseCases,
     ImportUseCases,
     CatalogueUseCases,
     OrganizationUseCases,
