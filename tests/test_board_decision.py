@@ -155,7 +155,10 @@ def test_a_whole_cycle_with_one_joint_board_decision(demo_registry: Registry) ->
     assert decision.board_decision_id == joint.id
     assert decision.case_number == "KS 2017/123"
     trail = registry.list_audit(actor=CENTRAL).items
-    assert [e.entity for e in trail[-4:]] == ["revision", "revision", "revision", "board_decision"]
+    decided = [e for e in trail if "board_decision_id" in e.change]
+    assert {e.change["board_decision_id"] for e in decided} == {joint.id}
+    assert {int(e.entity_id) for e in decided} == set(round_.revisions.values())
+    assert all(e.change["case_number"] == "KS 2017/123" for e in decided)
 
     by_org = {r.organization_id: r for r in registry.status_board(actor=CENTRAL).rows}
     assert by_org[HV].open_conditions == 2

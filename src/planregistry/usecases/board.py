@@ -61,7 +61,8 @@ class BoardUseCases(DecisionUseCases):
         `expected_versions` maps a revision id to the version (ETag) the caller read;
         a revision missing from it is not checked. Any revision the actor may not see,
         that changed since, or whose status does not allow its outcome refuses the whole
-        decision and leaves every revision as it was. The central role's alone.
+        decision and leaves every revision as it was. The central role's alone. The audit
+        trail gets one entry per covered revision (its `decide`, naming the joint decision).
         """
         command = coerce(RecordBoardDecision, data)
         rules.check_items(command)
@@ -117,15 +118,6 @@ class BoardUseCases(DecisionUseCases):
                         current=exc.current,
                         allowed=exc.allowed,
                     ) from None
-            self._audit(
-                session,
-                actor,
-                entity="board_decision",
-                entity_id=joint.id,
-                action="decide",
-                change=audit_change(command),
-                scope=Scope(municipality=municipality),
-            )
             session.flush()
             return RecordedBoardDecision(
                 board_decision=board.board_decision(session, joint),
