@@ -5,7 +5,9 @@ PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import msgspec
 import pytest
 
 from planregistry import (
@@ -18,6 +20,7 @@ from planregistry import (
     StaleVersion,
     ValidationError,
 )
+from planregistry.storage import migrations
 from planregistry_domain.actor import Actor
 from planregistry_domain.vocabulary import Role
 
@@ -354,3 +357,64 @@ def test_a_single_board_decision_keeps_working_and_its_conditions_are_one(
     new = demo_registry.create_revision(plan.id, {"label": "Vers. 2", "cycle_year": 2018})
     (condition,) = demo_registry.conditions_to_answer(new.id)
     assert condition.condition.text == "Komplettera lägesbilden."
+
+
+def _empty_registry(
+    registry: Registry, tmp_path: Path, request: pytest.FixtureRequest, name: str
+) -> Registry:
+    if registry.engine.dialect.name == "sqlite":
+        url = f"sqlite:///{tmp_path / name}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database()
+    migrations.upgrade(url)
+    return Registry.open(url)
+
+
+def test_the_backup_carries_reviews_joint_decisions_and_answers(
+    demo_registry: Registry, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    registry = demo_registry
+    round_ = _awaiting_board(registry)
+    hv = round_.revisions[HV]
+    registry.add_review(
+        hv,
+        {
+            "feedback": "Klar.",
+            "outcome": "ready_for_board",
+            "requests": ["Ange mål."],
+            "expert_body": "Försvarshögskolan",
+        },
+    )
+    registry.record_board_decision(_joint(round_))
+    for activity in registry.get_revision(hv).activities:
+        registry.report_follow_up(activity.id, {"period": "2017-VB", "status": "done"})
+    plan_id = registry.get_revision(hv).plan_id
+    new = registry.create_revision(plan_id, {"label": "Vers. 2", "cycle_year": 2018})
+    first = registry.conditions_to_answer(new.id)[0].condition.id
+    registry.answer_condition(new.id, first, {"response": "Gjort."})
+    document = registry.export_json()
+    assert msgspec.json.decode(document)["format_version"] == 4
+
+    with _empty_registry(registry, tmp_path, request, "restored.sqlite3") as restored:
+        restored.import_json(document)
+        assert restored.export_json() == document
+        answers = restored.conditions_to_answer(new.id)
+        assert [a.response.response if a.response else None for a in answers] == ["Gjort.", None]
+
+    # A format 3 document (conditions as one text) still imports: each board decision's
+    # text becomes its one condition.
+    older = msgspec.json.decode(document)
+    older["format_version"] = 3
+    for key in ("board_decisions", "decision_conditions", "condition_responses"):
+        del older[key]
+    for revision in older["revisions"]:
+        for decision in revision["decisions"]:
+            decision.pop("board_decision_id")
+    for review in older["reviews"]:
+        for key in ("outcome", "remarks", "requests", "expert_body"):
+            review.pop(key)
+    with _empty_registry(registry, tmp_path, request, "older.sqlite3") as restored:
+        restored.import_json(msgspec.json.encode(older))
+        (answer,) = restored.conditions_to_answer(new.id)
+        assert answer.condition.text == "\n".join(CONDITIONS) and answer.response is None
+        assert restored.list_reviews(hv)[0].outcome is ReviewOutcome.COMMENTS
