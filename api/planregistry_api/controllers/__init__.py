@@ -7,6 +7,10 @@ from litestar import Controller
 from planregistry_api.controllers.activities import ActivityController
 from planregistry_api.controllers.api_keys import ApiKeyController
 from planregistry_api.controllers.audit import AuditController
+from planregistry_api.controllers.board_decisions import (
+    BoardDecisionController,
+    ConditionController,
+)
 from planregistry_api.controllers.content import ContentController
 from planregistry_api.controllers.decisions import DecisionController
 from planregistry_api.controllers.follow_ups import FollowUpController
@@ -32,4 +36,6 @@ CONTROLLERS: list[type[Controller]] = [
     AuditController,
     ApiKeyController,
     PlanImportController,
+    BoardDecisionController,
+    ConditionController,
 ]
