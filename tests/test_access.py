@@ -256,9 +256,7 @@ EXERCISES: dict[str, Exercise] = {
         _call("record_decision", "place.draft", WITHDRAWAL),
     ),
     "record_decision (board)": Exercise(A.RECORD_BOARD_DECISION, OBJECT, True, _board_decision),
-    "record_board_decision": Exercise(
-        A.RECORD_BOARD_DECISION, OBJECT, True, _joint_board_decision
-    ),
+    "record_board_decision": Exercise(A.RECORD_BOARD_DECISION, OBJECT, True, _joint_board_decision),
     "conditions_to_answer": Exercise(
         A.READ_PLAN, OBJECT, False, _call("conditions_to_answer", "place.draft")
     ),
