@@ -103,6 +103,7 @@ class BoardOperations:
 
     @operation
     def get_board_decision(self, board_decision_id: int) -> Call[BoardDecision]:
+        """One board decision (a coordinator sees its own organisation's part)."""
         return self._session.get(f"{BOARD_DECISIONS}/{int(board_decision_id)}", BoardDecision)
 
     @operation
