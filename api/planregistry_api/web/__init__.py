@@ -23,6 +23,7 @@ from litestar.types import Message, Scope
 from planregistry_api.access import PUBLIC
 from planregistry_api.web.audit import AuditController
 from planregistry_api.web.board import BoardController
+from planregistry_api.web.board_decisions import BoardDecisionPages
 from planregistry_api.web.comparisons import ComparisonPagesController
 from planregistry_api.web.oidc import OIDC_STATE_KEY, OidcClient, OidcController, OidcSettings
 from planregistry_api.web.organisations import OrganisationController
@@ -33,7 +34,15 @@ from planregistry_api.web.signin import SignInController, SignOutController
 
 # The first segments of the pages' paths. The API's bearer authentication skips these
 # paths: pages sign people in with their own session cookie.
-PAGE_ROOTS = ("organisationer", "revisioner", "jamforelser", "logg", "inloggning", "utloggning")
+PAGE_ROOTS = (
+    "organisationer",
+    "revisioner",
+    "jamforelser",
+    "logg",
+    "inloggning",
+    "utloggning",
+    "kommunstyrelsen",
+)
 _ROOTS = "|".join((*PAGE_ROOTS, STATIC_PATH.strip("/")))
 OUTSIDE_API = rf"^/$|^/(?:{_ROOTS})(?:/|$)"
 
@@ -51,6 +60,7 @@ def web_router() -> _Router:
         path="/",
         route_handlers=[
             BoardController,
+            BoardDecisionPages,
             OrganisationController,
             RevisionController,
             AuditController,
