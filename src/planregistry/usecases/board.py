@@ -248,8 +248,7 @@ class BoardStatusUseCases(ComparisonUseCases):
         ]
         in_progress = [r.in_progress.revision_id for r in rows if r.in_progress]
         in_force = [r.in_force.revision_id for r in rows if r.in_force]
-        if not in_progress and not in_force:
-            return result
+        # Two statements for the whole board, however many rows it has.
         with self._read() as session:
             outcomes = _latest_review_outcomes(session, in_progress)
             open_counts = _open_conditions(session, in_force, in_progress)
@@ -279,58 +278,46 @@ def _open_conditions(
     session: Session, in_force: list[int], in_progress: list[int]
 ) -> dict[int, int]:
     """Per revision in force: conditions of its approval that the revision following it
-    has not answered (all of them while there is none). A few queries for the whole board."""
-    approvals = dict(
-        session.execute(
-            select(DecisionRow.revision_id, func.max(DecisionRow.id))
-            .where(
-                DecisionRow.revision_id.in_(in_force),
-                DecisionRow.body == DecisionBody.CITY_EXECUTIVE_BOARD.value,
-                DecisionRow.outcome.in_(board.BOARD_APPROVALS),
-            )
-            .group_by(DecisionRow.revision_id)
-        ).all()
+    has not answered (all of them while there is none). One statement for the whole board."""
+    approval = (
+        select(func.max(DecisionRow.id))
+        .where(
+            DecisionRow.revision_id.in_(in_force),
+            DecisionRow.body == DecisionBody.CITY_EXECUTIVE_BOARD.value,
+            DecisionRow.outcome.in_(board.BOARD_APPROVALS),
+        )
+        .group_by(DecisionRow.revision_id)
     )
-    conditions: dict[int, list[int]] = {}
-    for decision_id, condition_id in session.execute(
-        select(DecisionConditionRow.decision_id, DecisionConditionRow.id).where(
-            DecisionConditionRow.decision_id.in_(list(approvals.values()))
+    follower = RevisionRow.__table__.alias("follower")
+    rows = session.execute(
+        select(
+            DecisionRow.revision_id,
+            DecisionConditionRow.id,
+            follower.c.conditions_response,
+            ConditionResponseRow.response,
         )
-    ):
-        conditions.setdefault(decision_id, []).append(condition_id)
-    followers = {
-        based_on: (rid, overall)
-        for based_on, rid, overall in session.execute(
-            select(RevisionRow.based_on_id, RevisionRow.id, RevisionRow.conditions_response).where(
-                RevisionRow.id.in_(in_progress), RevisionRow.based_on_id.in_(list(approvals))
-            )
+        .join(DecisionConditionRow, DecisionConditionRow.decision_id == DecisionRow.id)
+        .outerjoin(
+            follower,
+            (follower.c.based_on_id == DecisionRow.revision_id) & follower.c.id.in_(in_progress),
         )
-    }
-    responses = {
-        (condition_id, rid): text
-        for condition_id, rid, text in session.execute(
-            select(
-                ConditionResponseRow.condition_id,
-                ConditionResponseRow.revision_id,
-                ConditionResponseRow.response,
-            ).where(ConditionResponseRow.revision_id.in_([f[0] for f in followers.values()]))
+        .outerjoin(
+            ConditionResponseRow,
+            (ConditionResponseRow.condition_id == DecisionConditionRow.id)
+            & (ConditionResponseRow.revision_id == follower.c.id),
         )
-    }
-    counts: dict[int, int] = {}
-    for rid, decision_id in approvals.items():
-        ids = conditions.get(decision_id, [])
-        follower = followers.get(rid)
-        if follower is None:
-            counts[rid] = len(ids)
-            continue
-        next_id, overall = follower
-        counts[rid] = sum(
+        .where(DecisionRow.id.in_(approval))
+    ).all()
+    conditions: dict[int, list[tuple[str | None, str | None]]] = {}
+    for rid, _cid, overall, response in rows:
+        conditions.setdefault(rid, []).append((overall, response))
+    return {
+        rid: sum(
             1
-            for cid in ids
+            for overall, response in answers
             if not rules.is_answered(
-                responses.get((cid, next_id)),
-                overall_response=overall,
-                single_condition=len(ids) == 1,
+                response, overall_response=overall, single_condition=len(answers) == 1
             )
         )
-    return counts
+        for rid, answers in conditions.items()
+    }
