@@ -42,6 +42,7 @@ from planregistry_domain.board import (
 )
 from planregistry_domain.commands import RecordDecision
 from planregistry_domain.errors import IllegalTransition, NotFound, ValidationError
+from planregistry_domain.lifecycle import OPEN_STATUSES
 from planregistry_domain.model import Written
 from planregistry_domain.policy import Action, Scope, Verdict, judge
 from planregistry_domain.validation import coerce
@@ -279,38 +280,39 @@ def _open_conditions(
 ) -> dict[int, int]:
     """Per revision in force: conditions of its approval that the revision following it
     has not answered (all of them while there is none). One statement for the whole board."""
-    approval = (
-        select(func.max(DecisionRow.id))
-        .where(
-            DecisionRow.revision_id.in_(in_force),
-            DecisionRow.body == DecisionBody.CITY_EXECUTIVE_BOARD.value,
-            DecisionRow.outcome.in_(board.BOARD_APPROVALS),
-        )
-        .group_by(DecisionRow.revision_id)
-    )
     follower = RevisionRow.__table__.alias("follower")
     rows = session.execute(
         select(
             DecisionRow.revision_id,
-            DecisionConditionRow.id,
+            DecisionRow.id,
             follower.c.conditions_response,
             ConditionResponseRow.response,
         )
         .join(DecisionConditionRow, DecisionConditionRow.decision_id == DecisionRow.id)
         .outerjoin(
             follower,
-            (follower.c.based_on_id == DecisionRow.revision_id) & follower.c.id.in_(in_progress),
+            (follower.c.based_on_id == DecisionRow.revision_id)
+            & follower.c.status.in_([s.value for s in OPEN_STATUSES]),
         )
         .outerjoin(
             ConditionResponseRow,
             (ConditionResponseRow.condition_id == DecisionConditionRow.id)
             & (ConditionResponseRow.revision_id == follower.c.id),
         )
-        .where(DecisionRow.id.in_(approval))
+        .where(
+            DecisionRow.revision_id.in_(in_force),
+            DecisionRow.body == DecisionBody.CITY_EXECUTIVE_BOARD.value,
+            DecisionRow.outcome.in_(board.BOARD_APPROVALS),
+        )
     ).all()
+    # The latest approval of a revision counts (there is one but for a data repair).
+    latest: dict[int, int] = {}
+    for rid, decision_id, _overall, _response in rows:
+        latest[rid] = max(latest.get(rid, 0), decision_id)
     conditions: dict[int, list[tuple[str | None, str | None]]] = {}
-    for rid, _cid, overall, response in rows:
-        conditions.setdefault(rid, []).append((overall, response))
+    for rid, decision_id, overall, response in rows:
+        if decision_id == latest[rid]:
+            conditions.setdefault(rid, []).append((overall, response))
     return {
         rid: sum(
             1
