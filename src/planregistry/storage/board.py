@@ -13,7 +13,6 @@ from planregistry.storage.tables import (
     ConditionResponseRow,
     DecisionConditionRow,
     DecisionRow,
-    OrganizationRow,
     PlanRow,
     RevisionRow,
 )
@@ -24,7 +23,7 @@ from planregistry_domain.board import (
     ConditionToAnswer,
     DecisionCondition,
 )
-from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome
+from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
 
 CONDITION = RowMap(DecisionCondition, DecisionConditionRow)
 RESPONSE = RowMap(ConditionResponse, ConditionResponseRow)
@@ -122,8 +121,8 @@ def board_decision(
             decision_id=d.id,
             outcome=DecisionOutcome(d.outcome),
             conditions=conditions[d.id],
-            status_before=d.status_before,  # type: ignore[arg-type]
-            status_after=d.status_after,  # type: ignore[arg-type]
+            status_before=RevisionStatus(d.status_before),
+            status_after=RevisionStatus(d.status_after),
         )
         for d, org in decisions
     ]
@@ -149,12 +148,3 @@ def board_decision_ids_for(
             .exists()
         )
     return list(session.scalars(stmt))
-
-
-def organization_of_revision(session: Session, revision_id: int) -> str | None:
-    return session.scalar(
-        select(OrganizationRow.id)
-        .join(PlanRow, PlanRow.organization_id == OrganizationRow.id)
-        .join(RevisionRow, RevisionRow.plan_id == PlanRow.id)
-        .where(RevisionRow.id == revision_id)
-    )

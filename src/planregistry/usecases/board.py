@@ -139,12 +139,12 @@ class BoardUseCases(DecisionUseCases):
 
     def list_board_decisions(self, *, actor: Actor = SYSTEM) -> list[BoardDecision]:
         """The joint decisions the actor may see, oldest first (a handful a year)."""
+        if actor.role is not Role.SYSTEM and actor.municipality is None:
+            return []  # only the system spans municipalities
+        if actor.role is Role.COORDINATOR and actor.organization is None:
+            return []
         with self._read() as session:
-            if actor.role is not Role.SYSTEM and actor.municipality is None:
-                return []
             ids = board.board_decision_ids_for(session, actor.municipality, _own_only(actor))
-            if actor.role is Role.COORDINATOR and actor.organization is None:
-                return []
             rows = session.scalars(
                 select(BoardDecisionRow)
                 .where(BoardDecisionRow.id.in_(ids))
