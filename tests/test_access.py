@@ -126,6 +126,17 @@ def _report_period(world: World, place: Place) -> Prepared:
     )
 
 
+def _joint_board_decision(world: World, place: Place) -> Prepared:
+    registry = world.registry
+    _board_decision(world, place)  # brings the draft to the board
+    decision = {
+        "decided_on": "2026-11-02",
+        "case_number": "KS 2026/1",
+        "items": [{"revision_id": place.draft, "outcome": "approved"}],
+    }
+    return lambda actor: registry.record_board_decision(decision, actor=actor)
+
+
 def _new_organization(world: World, place: Place) -> Prepared:
     body = {
         "id": f"ny-{place.organization}",
@@ -331,6 +342,10 @@ EXERCISES: dict[str, Exercise] = {
         _call("record_decision", "place.draft", WITHDRAWAL),
     ),
     "record_decision (board)": Exercise(A.RECORD_BOARD_DECISION, OBJECT, True, _board_decision),
+    "record_board_decision": Exercise(A.RECORD_BOARD_DECISION, OBJECT, True, _joint_board_decision),
+    "conditions_to_answer": Exercise(
+        A.READ_PLAN, OBJECT, False, _call("conditions_to_answer", "place.draft")
+    ),
     "report_follow_up": Exercise(
         A.REPORT_FOLLOW_UP,
         OBJECT,
@@ -676,4 +691,9 @@ def test_every_use_case_takes_the_actor() -> None:
         "export_document",
         "import_document",
         "record_decision",
+        # Exercised in tests/test_board_decision.py (they need a board's conditions, or
+        # show a coordinator its own part of a decision rather than refusing it).
+        "answer_condition",
+        "get_board_decision",
+        "list_board_decisions",
     }

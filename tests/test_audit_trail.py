@@ -233,6 +233,10 @@ def test_every_write_leaves_one_entry_saying_who_what_and_where(registry: Regist
     review = r.add_review(rid, {"feedback": "Tydligt."}, actor=CENTRAL)
     assert expect(entries(r)[-1], CENTRAL, "review", review.id, "create") == {
         "feedback": "Tydligt.",
+        "outcome": "comments",
+        "remarks": [],
+        "requests": [],
+        "expert_body": None,
         "revision_id": rid,
     }
     issued = r.create_api_key({"name": "Ärendesystemet", "role": "reader"}, actor=CENTRAL)

@@ -294,7 +294,7 @@ def test_situation_picture_changes() -> None:
         "ändrade: 1 ja, 9 nej → 2 ja, 8 nej.",
         "Lägesbilden: polisens bedömning av vit makt-miljön ändrad från Inte aktiv till Aktiv.",
         "Lägesbilden: polisens bedömning av den islamistiska extremistmiljön är borttagen.",
-        "Lägesbilden: polisen har nu bedömt ensamagerande extremister: Okänt.",
+        "Lägesbilden: polisen har nu bedömt ensamagerande extremister: Ej bedömd.",
     ]
 
 

@@ -18,6 +18,18 @@ from planregistry_domain.actor_register import (
     UpdatePlanActor,
 )
 from planregistry_domain.audit import ApiKey, AuditEntry, IssuedApiKey
+from planregistry_domain.board import (
+    AnswerCondition,
+    BoardDecision,
+    BoardDecisionItem,
+    BoardDecisionItemInput,
+    ConditionResponse,
+    ConditionToAnswer,
+    DecisionCondition,
+    RecordBoardDecision,
+    RecordedBoardDecision,
+    RevisionVersion,
+)
 from planregistry_domain.commands import (
     CoordinatorInput,
     CreateActivity,
@@ -32,6 +44,7 @@ from planregistry_domain.commands import (
     PutSituation,
     RecordDecision,
     ReportFollowUp,
+    ReviewRemarkInput,
     SurveyAnswerInput,
     UpdateActivity,
     UpdateOrganization,
@@ -115,6 +128,7 @@ from planregistry_domain.model import (
     Plan,
     PoliceAssessment,
     Review,
+    ReviewRemark,
     Revision,
     RevisionSummary,
     Section,
@@ -138,6 +152,7 @@ from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
+    ReviewOutcome,
     RevisionStatus,
     Role,
 )
@@ -262,4 +277,21 @@ __all__ = [
     "ValidationError",
     "Written",
     "__version__",
+]
+
+# The central review as a step, and the board's joint decision with its conditions.
+__all__ += [
+    "AnswerCondition",
+    "BoardDecision",
+    "BoardDecisionItem",
+    "BoardDecisionItemInput",
+    "ConditionResponse",
+    "ConditionToAnswer",
+    "DecisionCondition",
+    "RecordBoardDecision",
+    "RecordedBoardDecision",
+    "ReviewOutcome",
+    "ReviewRemark",
+    "ReviewRemarkInput",
+    "RevisionVersion",
 ]

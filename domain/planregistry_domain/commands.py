@@ -41,6 +41,7 @@ from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
+    ReviewOutcome,
     Role,
 )
 
@@ -241,8 +242,23 @@ class RecordDecision(_Command, kw_only=True):
     conditions: LongText | None = None
 
 
+class ReviewRemarkInput(_Command, kw_only=True):
+    """A finding on a section or an activity of the reviewed revision (by key), or on the
+    plan as a whole when neither is given; not both."""
+
+    text: ShortText
+    section_key: Slug | None = None
+    activity_key: ShortText | None = None
+
+
 class CreateReview(_Command, kw_only=True):
+    """A central review; without `outcome` it is feedback without a verdict (`comments`)."""
+
     feedback: LongText
+    outcome: ReviewOutcome = ReviewOutcome.COMMENTS
+    remarks: list[ReviewRemarkInput] = field(default_factory=list)
+    requests: list[ShortText] = field(default_factory=list)
+    expert_body: Name | None = None
 
 
 class CreateApiKey(_Command, kw_only=True):

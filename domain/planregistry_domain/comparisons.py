@@ -31,6 +31,7 @@ from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
+    ReviewOutcome,
     RevisionStatus,
 )
 
@@ -90,6 +91,11 @@ class StatusBoardRow(OrganizationColumns, kw_only=True):
     in_progress: OpenRevision | None = None
     next_due: dt.date | None = None
     overdue: bool = False
+    # The process around the board, shown to those who may read the plan: the latest
+    # central review of the revision in progress, and how many of the conditions of the
+    # approval in force it has yet to answer.
+    review_outcome: ReviewOutcome | None = None
+    open_conditions: int = 0
 
 
 class CoverageRow(OrganizationColumns, kw_only=True):

@@ -63,6 +63,8 @@ class DecisionContext(Struct, frozen=True, kw_only=True):
     unreported_previous_activities: Sequence[str] = ()
     previous_conditions: str | None = None
     conditions_response: str | None = None
+    # Conditions of the previous approval this revision has not answered (`board`).
+    unanswered_conditions: Sequence[str] = ()
 
 
 def decide(
@@ -104,6 +106,13 @@ def _ensure_previous_year_accounted_for(context: DecisionContext) -> None:
         raise IllegalTransition(
             "Nämnden kan inte godkänna revisionen förrän status på föregående års vidtagna "
             f"åtgärder är rapporterad. Uppföljning saknas för: {missing}.",
+            current=context.status.value,
+            allowed=describe_allowed(context.status),
+        )
+    if context.unanswered_conditions:
+        raise IllegalTransition(
+            "Kommunstyrelsens villkor för den föregående planen är inte besvarade: "
+            f"{'; '.join(context.unanswered_conditions)}.",
             current=context.status.value,
             allowed=describe_allowed(context.status),
         )

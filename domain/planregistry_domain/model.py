@@ -18,6 +18,7 @@ from planregistry_domain.vocabulary import (
     EnvironmentActivity,
     FollowUpStatus,
     OrganizationKind,
+    ReviewOutcome,
     RevisionStatus,
 )
 
@@ -167,6 +168,8 @@ class Decision(Struct, kw_only=True):
     status_after: RevisionStatus
     recorded_by: str
     recorded_at: dt.datetime
+    # The board's joint decision this one is part of (`planregistry_domain.board`).
+    board_decision_id: int | None = None
 
 
 class Revision(Struct, kw_only=True):
@@ -208,10 +211,30 @@ class CompletenessFinding(Struct, kw_only=True):
     subject: str | None = None
 
 
+class ReviewRemark(Struct, kw_only=True):
+    """One finding of the central review, tied to a section or an activity (by key) or,
+    with neither, to the plan as a whole."""
+
+    text: str
+    section_key: str | None = None
+    activity_key: str | None = None
+
+
 class Review(Struct, kw_only=True):
+    """The central review (granskning): its verdict, its findings and what it asks for.
+
+    `findings` is the automatic completeness check as it was when the review was written;
+    `remarks` are the reviewer's own findings; `expert_body` names an outside body that
+    took part (in 2017 Försvarshögskolan).
+    """
+
     id: int
     revision_id: int
+    outcome: ReviewOutcome = ReviewOutcome.COMMENTS
     feedback: str
+    remarks: list[ReviewRemark] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    expert_body: str | None = None
     findings: list[CompletenessFinding] = field(default_factory=list)
     reviewer: str
     created_at: dt.datetime

@@ -62,6 +62,14 @@ class DecisionOutcome(_Labelled):
     WITHDRAWN = "withdrawn"
 
 
+class ReviewOutcome(_Labelled):
+    """The central review's verdict; `comments` is feedback without one (older reviews)."""
+
+    READY_FOR_BOARD = "ready_for_board"
+    NEEDS_CHANGES = "needs_changes"
+    COMMENTS = "comments"
+
+
 class FollowUpStatus(_Labelled):
     NOT_STARTED = "not_started"
     ONGOING = "ongoing"
@@ -101,16 +109,22 @@ _LABELS: dict[StrEnum, str] = {
     DecisionBody.COMMITTEE: "Nämnden",
     DecisionBody.CITY_EXECUTIVE_BOARD: "Kommunstyrelsen",
     DecisionOutcome.APPROVED: "Godkänd",
-    DecisionOutcome.APPROVED_WITH_CONDITIONS: "Godkänd med villkor",
+    # The board's own wording for a conditional approval.
+    DecisionOutcome.APPROVED_WITH_CONDITIONS: (
+        "Godkänd under förutsättning att synpunkterna beaktas"
+    ),
     DecisionOutcome.RETURNED: "Återremitterad",
     DecisionOutcome.REJECTED: "Avslagen",
     DecisionOutcome.WITHDRAWN: "Återkallad",
+    ReviewOutcome.READY_FOR_BOARD: "Klar för kommunstyrelsen",
+    ReviewOutcome.NEEDS_CHANGES: "Behöver kompletteras",
+    ReviewOutcome.COMMENTS: "Synpunkter",
     FollowUpStatus.NOT_STARTED: "Ej påbörjad",
     FollowUpStatus.ONGOING: "Pågående",
     FollowUpStatus.DONE: "Genomförd",
-    FollowUpStatus.POSTPONED: "Framskjuten",
+    FollowUpStatus.POSTPONED: "Uppskjuten",
     FollowUpStatus.DISCONTINUED: "Avbruten",
     EnvironmentActivity.ACTIVE: "Aktiv",
     EnvironmentActivity.NOT_ACTIVE: "Inte aktiv",
-    EnvironmentActivity.UNKNOWN: "Okänt",
+    EnvironmentActivity.UNKNOWN: "Ej bedömd",
 }

@@ -39,6 +39,9 @@ INTEGER_ID_TABLES = (
     "plan_imports",
     "documents",
     "plan_actors",
+    "board_decisions",
+    "decision_conditions",
+    "condition_responses",
 )
 _APPEND_ONLY = "SELECT RAISE(ABORT, 'audit_log is append-only')"
 

@@ -37,6 +37,7 @@ from planregistry.storage.tables import (
     ActivityRow,
     ActivityThemeRow,
     Base,
+    DecisionConditionRow,
     DecisionRow,
     FollowUpRow,
     MunicipalityRow,
@@ -501,9 +502,18 @@ class _Plan:
         elif status is S.DRAFT and rng.random() < 0.3:
             steps.append((B.COMMITTEE, O.RETURNED, committee_on, S.DRAFT, S.DRAFT))
         for body, outcome, decided_on, before, after in steps:
+            decision_id = self.ids.take(DecisionRow.__tablename__)
+            if outcome is O.APPROVED_WITH_CONDITIONS:
+                # The board's conditions, each a row the next revision answers.
+                self.batch.add(
+                    DecisionConditionRow.__tablename__,
+                    decision_id=decision_id,
+                    position=1,
+                    text="Planen ska kompletteras med en tydligare lägesbild.",
+                )
             self.batch.add(
                 DecisionRow.__tablename__,
-                id=self.ids.take(DecisionRow.__tablename__),
+                id=decision_id,
                 revision_id=revision_id,
                 body=body.value,
                 outcome=outcome.value,

@@ -16,6 +16,7 @@ from planregistry.usecases.actor_register import ActorRegisterUseCases
 from planregistry.usecases.api_keys import ApiKeyUseCases
 from planregistry.usecases.audit import AuditUseCases
 from planregistry.usecases.backup import BackupUseCases
+from planregistry.usecases.board import BoardStatusUseCases, BoardUseCases
 from planregistry.usecases.catalogue import CatalogueUseCases
 from planregistry.usecases.comparisons import ComparisonUseCases
 from planregistry.usecases.content import ContentUseCases
@@ -31,6 +32,8 @@ from planregistry.usecases.web_sessions import WebSessionUseCases
 
 
 class Registry(
+    BoardStatusUseCases,
+    BoardUseCases,
     ImportUseCases,
     CatalogueUseCases,
     OrganizationUseCases,

@@ -201,6 +201,56 @@ def _board_ready(world: World, place: Place) -> Call:
     )
 
 
+def _joint_board_ready(world: World, place: Place) -> Call:
+    _board_ready(world, place)
+    body = {
+        "decided_on": "2026-11-02",
+        "case_number": "KS 2026/1",
+        "items": [{"revision_id": place.draft, "outcome": "approved"}],
+    }
+    return Call(f"{V1}/board-decisions", body, world.revision_tag(place.draft))
+
+
+def _joint_board_decision(world: World, place: Place) -> Call:
+    """The board's joint decision over the place's draft (recorded once, as the system)."""
+    registry = world.registry
+    for decision in registry.list_board_decisions():
+        if any(item.revision_id == place.draft for item in decision.items):
+            return Call(f"{V1}/board-decisions/{decision.id}")
+    _board_ready(world, place)
+    recorded = registry.record_board_decision(
+        {
+            "decided_on": "2026-11-02",
+            "case_number": "KS 2026/1",
+            "items": [
+                {
+                    "revision_id": place.draft,
+                    "outcome": "approved_with_conditions",
+                    "conditions": ["Förtydliga ansvaret."],
+                }
+            ],
+        }
+    )
+    return Call(f"{V1}/board-decisions/{recorded.board_decision.id}")
+
+
+def _condition_to_answer(world: World, place: Place) -> Call:
+    """Revision 3, answering the condition the board set when it approved revision 2."""
+    registry = world.registry
+    _joint_board_decision(world, place)
+    latest = registry.get_plan(place.plan).revisions[-1]
+    if latest.number == 2:
+        for activity in registry.get_revision(place.draft).activities:
+            registry.report_follow_up(activity.id, {"period": "2026-T2", "status": "done"})
+        latest = registry.create_revision(place.plan, {"label": "Vers. 3", "cycle_year": 2027})
+    (condition,) = registry.conditions_to_answer(latest.id)
+    return Call(
+        f"{V1}/revisions/{latest.id}/conditions/{condition.condition.id}/response",
+        {"response": "Ansvaret ligger hos socialtjänsten."},
+        world.revision_tag(latest.id),
+    )
+
+
 def _fresh_activity(world: World, place: Place) -> Call:
     activity = world.registry.add_activity(place.draft, ACTIVITY)
     return Call(f"{V1}/activities/{activity.id}", headers=world.activity_tag(activity.id))
@@ -467,6 +517,24 @@ EXERCISES: dict[tuple[str, str, Action], tuple[str, Exercise]] = {
         _remove_document(decision=True),
     ),
     ("GET", "/api/v1/audit", A.READ_AUDIT): (CALLER, lambda w, p: Call(f"{V1}/audit")),
+    ("POST", "/api/v1/board-decisions", A.RECORD_BOARD_DECISION): (OBJECT, _joint_board_ready),
+    ("GET", "/api/v1/board-decisions", A.READ_COMPARISONS): (
+        CALLER,
+        lambda w, p: Call(f"{V1}/board-decisions"),
+    ),
+    ("GET", "/api/v1/board-decisions/{board_decision_id:int}", A.READ_PLAN): (
+        OBJECT,
+        _joint_board_decision,
+    ),
+    ("GET", "/api/v1/revisions/{revision_id:int}/conditions", A.READ_PLAN): (
+        OBJECT,
+        lambda w, p: Call(f"{V1}/revisions/{p.draft}/conditions"),
+    ),
+    (
+        "PUT",
+        "/api/v1/revisions/{revision_id:int}/conditions/{condition_id:int}/response",
+        A.EDIT_DRAFT,
+    ): (OBJECT, _condition_to_answer),
     ("GET", "/api/v1/api-keys", A.MANAGE_API_KEYS): (CALLER, lambda w, p: Call(f"{V1}/api-keys")),
     ("POST", "/api/v1/api-keys", A.MANAGE_API_KEYS): (
         MUNICIPALITY,

@@ -159,12 +159,14 @@ def test_a_form_with_errors_says_what_to_fix_and_keeps_the_input(page, site: Sit
 
     # A rule of the library (conditions are required) lands beside its field too.
     form = page.get_by_role("form", name="Registrera kommunstyrelsens beslut")
-    form.get_by_label("Godkänd med villkor").check()
+    form.get_by_label("Godkänd under förutsättning att synpunkterna beaktas").check()
     form.get_by_label("Beslutsdatum").fill(TODAY)
     form.get_by_role("button", name="Registrera beslutet").click()
     expect(page.get_by_role("alert")).to_contain_text("måste ange villkoren")
     expect(page.locator("#villkor-fel")).to_contain_text("måste ange villkoren")
-    expect(page.get_by_label("Godkänd med villkor")).to_be_checked()
+    expect(
+        page.get_by_label("Godkänd under förutsättning att synpunkterna beaktas")
+    ).to_be_checked()
 
 
 def test_a_stale_form_shows_what_changed_and_lets_the_person_decide(page, site: Site) -> None:

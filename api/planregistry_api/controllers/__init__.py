@@ -11,6 +11,10 @@ from planregistry_api.controllers.actor_register import (
 )
 from planregistry_api.controllers.api_keys import ApiKeyController
 from planregistry_api.controllers.audit import AuditController
+from planregistry_api.controllers.board_decisions import (
+    BoardDecisionController,
+    ConditionController,
+)
 from planregistry_api.controllers.content import ContentController
 from planregistry_api.controllers.decisions import DecisionController
 from planregistry_api.controllers.documents import DocumentController
@@ -40,4 +44,6 @@ CONTROLLERS: list[type[Controller]] = [
     DocumentController,
     ActorRegisterController,
     PlanActorController,
+    BoardDecisionController,
+    ConditionController,
 ]

@@ -24,6 +24,7 @@ from planregistry_api.access import PUBLIC
 from planregistry_api.web.actors import ActorPagesController
 from planregistry_api.web.audit import AuditController
 from planregistry_api.web.board import BoardController
+from planregistry_api.web.board_decisions import BoardDecisionPages
 from planregistry_api.web.comparisons import ComparisonPagesController
 from planregistry_api.web.cycle import CycleController
 from planregistry_api.web.drafts import DraftController
@@ -44,6 +45,7 @@ PAGE_ROOTS = (
     "jamforelser",
     "logg",
     "aktorer",
+    "kommunstyrelsen",
     "inloggning",
     "utloggning",
 )
@@ -64,6 +66,7 @@ def web_router() -> _Router:
         path="/",
         route_handlers=[
             BoardController,
+            BoardDecisionPages,
             OrganisationController,
             RevisionController,
             CycleController,

@@ -21,7 +21,7 @@ from planregistry_api.web.pages import Query, page
 from planregistry_api.web.session import session_of
 from planregistry_domain.comparisons import StatusBoardRow
 from planregistry_domain.policy import Action
-from planregistry_domain.vocabulary import OrganizationKind, RevisionStatus, Role
+from planregistry_domain.vocabulary import OrganizationKind, ReviewOutcome, RevisionStatus, Role
 
 # status filter value → (label, test on a row)
 STATUSES: dict[str, tuple[str, Callable[[StatusBoardRow], bool]]] = {
@@ -37,6 +37,11 @@ STATUSES: dict[str, tuple[str, Callable[[StatusBoardRow], bool]]] = {
     ),
     "ingen-pagaende": ("Ingen pågående revision", lambda r: r.in_progress is None),
     "ingen-gallande": ("Ingen plan i kraft", lambda r: r.in_force is None),
+    "granskad": (
+        "Granskad, klar för kommunstyrelsen",
+        lambda r: r.review_outcome is ReviewOutcome.READY_FOR_BOARD,
+    ),
+    "oppna-villkor": ("Godkänd med öppna villkor", lambda r: r.open_conditions > 0),
 }
 
 _FAR = dt.date.max

@@ -35,6 +35,7 @@ from planregistry_domain.vocabulary import (
     DecisionBody,
     DecisionOutcome,
     FollowUpStatus,
+    ReviewOutcome,
     RevisionStatus,
 )
 
@@ -172,6 +173,8 @@ def revision_page(
         may_decide=may_decide and revision.status is RevisionStatus.AWAITING_BOARD,
         may_decide_later=may_decide and revision.status is RevisionStatus.DRAFT,
         outcomes=BOARD_OUTCOMES,
+        review_outcomes=[(o.value, o.label) for o in ReviewOutcome],
+        conditions=registry.conditions_to_answer(revision_id, actor=actor),
         decision_form=decision_form or {},
         review_form=review_form or {},
         errors=errors or [],
@@ -331,13 +334,26 @@ class RevisionController(Controller):
         request: Request[Any, Any, Any], registry: Registry, revision_id: int, form: Any
     ) -> Template | Redirect:
         actor = _actor(request)
-        feedback = _text(form, "aterkoppling")
+        values = {
+            name: _text(form, name)
+            for name in ("aterkoppling", "granskningsutfall", "begaran", "expertorgan")
+        }
+        feedback = values["aterkoppling"]
+        outcome = values["granskningsutfall"] or ReviewOutcome.COMMENTS.value
         errors: list[FormError] = []
+        if outcome not in {o.value for o in ReviewOutcome}:
+            errors.append(FormError("granskningsutfall", "Välj granskningens utfall."))
         if not feedback:
             errors.append(FormError("aterkoppling", "Skriv granskningens återkoppling."))
-        else:
+        if not errors:
+            review = {
+                "feedback": feedback,
+                "outcome": outcome,
+                "requests": [r.strip() for r in values["begaran"].splitlines() if r.strip()],
+                "expert_body": values["expertorgan"] or None,
+            }
             try:
-                registry.add_review(revision_id, {"feedback": feedback}, actor=actor)
+                registry.add_review(revision_id, review, actor=actor)
             except ValidationError as exc:
                 errors.append(FormError("aterkoppling", str(exc)))
         if errors:
@@ -346,7 +362,7 @@ class RevisionController(Controller):
                 registry,
                 revision_id,
                 status_code=400,
-                review_form={"aterkoppling": feedback},
+                review_form=values,
                 errors=errors,
             )
         return Redirect(

@@ -8,6 +8,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from planregistry_client import errors
+from planregistry_client._board import BoardOperations
 from planregistry_client._core import (
     DEFAULT_RETRIES,
     DEFAULT_RETRY_BACKOFF,
@@ -24,7 +25,7 @@ from planregistry_client._operations import Operations
 T = TypeVar("T")
 
 
-class AsyncClient(Operations, AsyncRunner):
+class AsyncClient(Operations, BoardOperations, AsyncRunner):
     """The asynchronous client: the same methods as `Client`, awaited.
 
     `iter_…` methods return async iterators (`async for revision in client.iter_revisions(…)`).

@@ -9,6 +9,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from planregistry_client import errors
+from planregistry_client._board import BoardOperations
 from planregistry_client._core import (
     DEFAULT_RETRIES,
     DEFAULT_RETRY_BACKOFF,
@@ -25,7 +26,7 @@ from planregistry_client._operations import Operations
 T = TypeVar("T")
 
 
-class Client(Operations, SyncRunner):
+class Client(Operations, BoardOperations, SyncRunner):
     """A synchronous client of the planregistry API v1.
 
     `base_url` is the server's address (`https://planregistry.example.se`; an `/api/v1`

@@ -302,6 +302,9 @@ class DecisionRow(Base):
     status_after: Mapped[str] = mapped_column(String(20))
     recorded_by: Mapped[str] = mapped_column(String(300))
     recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    board_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_decisions.id", ondelete="RESTRICT"), index=True
+    )
 
 
 class DocumentRow(Base):
@@ -337,10 +340,62 @@ class ReviewRow(Base):
     revision_id: Mapped[int] = mapped_column(
         ForeignKey("revisions.id", ondelete="RESTRICT"), index=True
     )
+    outcome: Mapped[str] = mapped_column(String(30), server_default="comments")
     feedback: Mapped[str] = mapped_column(Text)
+    remarks: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    requests: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    expert_body: Mapped[str | None] = mapped_column(String(300))
     findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     reviewer: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class BoardDecisionRow(Base):
+    """The city executive board's decision in one matter over many revisions; each
+    revision's own decision (`DecisionRow`) points here."""
+
+    __tablename__ = "board_decisions"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality_id: Mapped[str] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    case_number: Mapped[str] = mapped_column(String(1000))
+    minutes_ref: Mapped[str | None] = mapped_column(String(1000))
+    recorded_by: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class DecisionConditionRow(Base):
+    """One condition of a decision, answered separately in the next revision."""
+
+    __tablename__ = "decision_conditions"
+    __table_args__ = (UniqueConstraint("decision_id", "position"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ConditionResponseRow(Base):
+    """A revision's response to one condition of its predecessor's approval."""
+
+    __tablename__ = "condition_responses"
+    __table_args__ = (UniqueConstraint("condition_id", "revision_id"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    condition_id: Mapped[int] = mapped_column(
+        ForeignKey("decision_conditions.id", ondelete="RESTRICT")
+    )
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("revisions.id", ondelete="CASCADE"), index=True
+    )
+    response: Mapped[str] = mapped_column(Text)
+    responded_by: Mapped[str] = mapped_column(String(300))
+    responded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 class AuditRow(Base):

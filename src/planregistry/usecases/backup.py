@@ -13,9 +13,11 @@ entry of its own: the restored trail equals the original. A document of format
 version 1 (no trail, no keys) still imports, and then the import writes one summary
 entry (entity `registry`, action `import`, counts of what it restored). Version 3 added
 the stored plan imports, version 4 the attached documents with their bytes (`files`, once
-per SHA-256, checked against it on import), the actors register and the organisations'
-validity and successor (which older documents simply lack). Browser sessions and sign-in
-links are not part of it.
+per SHA-256, checked against it on import), the actors register, the organisations'
+validity and successor (which older documents simply lack), the board's joint decisions,
+the decisions' conditions one by one and the responses to them (from an older document, a
+board decision's conditions text becomes its one condition, as the migration does).
+Browser sessions and sign-in links are not part of it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from planregistry.storage.tables import (
     ActivityRow,
     ApiKeyRow,
     AuditRow,
+    BoardDecisionRow,
+    ConditionResponseRow,
+    DecisionConditionRow,
     DecisionRow,
     DocumentRow,
     FollowUpRow,
@@ -54,18 +59,20 @@ from planregistry.usecases.documents import DocumentUseCases, StoredFile
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.actor_register import PlanActor
 from planregistry_domain.audit import AuditEntry
+from planregistry_domain.board import DecisionCondition
 from planregistry_domain.documents import Document
 from planregistry_domain.errors import Conflict, ValidationError
 from planregistry_domain.model import FollowUp, Municipality, Organization, Review, Revision
 from planregistry_domain.policy import Action, Scope
 from planregistry_domain.programme import Programme
 from planregistry_domain.validation import coerce, validation_error
-from planregistry_domain.vocabulary import Role
+from planregistry_domain.vocabulary import DecisionBody, Role
 
 FORMAT = "planregistry-export"
 FORMAT_VERSION = 4
 # Version 1 had no audit trail and no API keys, version 2 no plan imports, version 3 no
-# documents, actors register or organisation history; all still import.
+# documents, actors register, organisation history, joint board decisions or conditions as
+# a list; all still import.
 READABLE_VERSIONS = (1, 2, 3, FORMAT_VERSION)
 
 
@@ -108,6 +115,27 @@ class PlanImportRecord(Struct, kw_only=True):
     applied_by: str | None = None
 
 
+class BoardDecisionRecord(Struct, kw_only=True):
+    """A joint board decision as stored; its items are the revisions' own decisions."""
+
+    id: int
+    municipality: str
+    decided_on: dt.date
+    case_number: str
+    minutes_ref: str | None = None
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class ConditionResponseRecord(Struct, kw_only=True):
+    id: int
+    condition_id: int
+    revision_id: int
+    response: str
+    responded_by: str
+    responded_at: dt.datetime
+
+
 class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
@@ -122,6 +150,9 @@ class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
     plan_imports: list[PlanImportRecord] = []
     documents: list[Document] = []
     files: list[StoredFile] = []
+    board_decisions: list[BoardDecisionRecord] = []
+    decision_conditions: list[DecisionCondition] = []
+    condition_responses: list[ConditionResponseRecord] = []
     api_keys: list[ApiKeyRecord] = []
     audit: list[AuditEntry] = []
 
@@ -129,6 +160,11 @@ class RegistryDocument(Struct, kw_only=True, forbid_unknown_fields=True):
 _PLAN = RowMap(PlanRecord, PlanRow)
 _API_KEY = RowMap(ApiKeyRecord, ApiKeyRow, renamed=API_KEY_COLUMNS)
 _PLAN_IMPORT = RowMap(PlanImportRecord, PlanImportRow)
+_BOARD_DECISION = RowMap(
+    BoardDecisionRecord, BoardDecisionRow, renamed={"municipality": "municipality_id"}
+)
+_CONDITION = RowMap(DecisionCondition, DecisionConditionRow)
+_RESPONSE = RowMap(ConditionResponseRecord, ConditionResponseRow)
 
 # Tables with integer keys whose PostgreSQL sequences must follow imported ids.
 _SEQUENCED = (
@@ -143,6 +179,9 @@ _SEQUENCED = (
     DocumentRow,
     PlanActorRow,
     AuditRow,
+    BoardDecisionRow,
+    DecisionConditionRow,
+    ConditionResponseRow,
 )
 
 
@@ -195,6 +234,22 @@ class BackupUseCases(DocumentUseCases):
                 ],
                 documents=documents,
                 files=files,
+                board_decisions=[
+                    _BOARD_DECISION.read(r)
+                    for r in session.scalars(select(BoardDecisionRow).order_by(BoardDecisionRow.id))
+                ],
+                decision_conditions=[
+                    _CONDITION.read(r)
+                    for r in session.scalars(
+                        select(DecisionConditionRow).order_by(DecisionConditionRow.id)
+                    )
+                ],
+                condition_responses=[
+                    _RESPONSE.read(r)
+                    for r in session.scalars(
+                        select(ConditionResponseRow).order_by(ConditionResponseRow.id)
+                    )
+                ],
                 api_keys=[
                     _API_KEY.read(r)
                     for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))
@@ -296,14 +351,38 @@ def _insert(session: Session, doc: RegistryDocument) -> None:
     session.add_all(PLAN_ACTOR.new_row(a) for a in doc.actors)
     session.flush()
     session.add_all(_PLAN.new_row(p) for p in doc.plans)
+    session.add_all(_BOARD_DECISION.new_row(b) for b in doc.board_decisions)
     session.flush()
     # Insert revisions in id order so that based_on always points backwards.
     for r in sorted(doc.revisions, key=lambda r: r.id):
         session.add(revisions.stored_revision(r))
         session.flush()
     session.add_all(follow_ups.new_row(f) for f in doc.follow_ups)
+    if doc.format_version < 4:
+        _conditions_from_text(session, doc)
+    else:
+        session.add_all(_CONDITION.new_row(c) for c in doc.decision_conditions)
+    session.flush()
+    session.add_all(_RESPONSE.new_row(r) for r in doc.condition_responses)
     session.flush()
     session.add_all(reviews.new_row(r) for r in doc.reviews)
     session.add_all(_PLAN_IMPORT.new_row(i) for i in doc.plan_imports)
     session.add_all(_API_KEY.new_row(k) for k in doc.api_keys)
     session.add_all(AUDIT_ENTRY.new_row(e) for e in doc.audit)
+
+
+def _conditions_from_text(session: Session, doc: RegistryDocument) -> None:
+    """Before version 4 a decision's conditions were one text: a board decision's becomes
+    its one condition, as migration 0005 does for a stored registry."""
+    for revision in doc.revisions:
+        for decision in revision.decisions:
+            if (
+                decision.body is DecisionBody.CITY_EXECUTIVE_BOARD
+                and decision.conditions
+                and decision.conditions.strip()
+            ):
+                session.add(
+                    DecisionConditionRow(
+                        decision_id=decision.id, position=1, text=decision.conditions
+                    )
+                )

@@ -9,26 +9,26 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from planregistry.storage import revisions
+from planregistry.storage import board, revisions
 from planregistry.storage.paging import Keyset
 from planregistry.storage.tables import ActivityRow, DecisionRow, FollowUpRow, RevisionRow
 from planregistry.usecases.base import audit_change, check_version
 from planregistry.usecases.plans import PlanUseCases
+from planregistry_domain import board as board_rules
 from planregistry_domain import lifecycle
 from planregistry_domain.actor import SYSTEM, Actor
 from planregistry_domain.commands import RecordDecision
 from planregistry_domain.model import Decision, Written
 from planregistry_domain.paging import Page, utc_instant
-from planregistry_domain.policy import Action
+from planregistry_domain.policy import Action, Scope
 from planregistry_domain.validation import coerce
-from planregistry_domain.vocabulary import DecisionBody, DecisionOutcome, RevisionStatus
+from planregistry_domain.vocabulary import DecisionBody, RevisionStatus
 
 _DECISIONS = Keyset("decisions", DecisionRow.id)
 _DECISION_ACTIONS = {
     DecisionBody.COMMITTEE: Action.RECORD_COMMITTEE_DECISION,
     DecisionBody.CITY_EXECUTIVE_BOARD: Action.RECORD_BOARD_DECISION,
 }
-_BOARD_APPROVALS = (DecisionOutcome.APPROVED.value, DecisionOutcome.APPROVED_WITH_CONDITIONS.value)
 
 
 class DecisionUseCases(PlanUseCases):
@@ -48,59 +48,86 @@ class DecisionUseCases(PlanUseCases):
         role's, the city executive board's the central role's alone.
         """
         command = coerce(RecordDecision, data)
-        now = self.now()
         with self._write() as session:
             revision, scope, _ = self._placed_revision(
                 session, revision_id, actor, _DECISION_ACTIONS[command.body], lock=True
             )
             check_version("Revisionen", revision_id, expected_version, revision.version)
-            status = RevisionStatus(revision.status)
-            context = self._decision_context(session, revision, status)
-            new_status = lifecycle.decide(
-                context,
-                command.body,
-                command.outcome,
-                command.decided_on,
-                command.conditions,
-                today=self.today(),
-            )
-            superseded = (
-                self._supersede_in_force(session, revision)
-                if new_status is RevisionStatus.APPROVED
+            conditions = (
+                [command.conditions]
+                if command.body is DecisionBody.CITY_EXECUTIVE_BOARD
+                and command.conditions
+                and command.conditions.strip()
                 else []
             )
-            decision = revisions.decision_row(
-                command,
-                revision_id=revision_id,
-                status_before=status,
-                status_after=new_status,
-                recorded_by=actor.display,
-                recorded_at=now,
-            )
-            session.add(decision)
-            revision.status = new_status.value
-            self._touch(revision)
-            session.flush()
-            self._audit(
-                session,
-                actor,
-                entity="revision",
-                entity_id=revision_id,
-                action="decide",
-                change=audit_change(
-                    command,
-                    decision_id=decision.id,
-                    status_before=status.value,
-                    status_after=new_status.value,
-                    superseded=superseded,
-                ),
-                scope=scope,
+            decision = self._apply_decision(
+                session, revision, scope, command, conditions=conditions, actor=actor
             )
             return Written(
                 revision_id=revision_id,
                 revision_version=revision.version,
                 value=revisions.decision(decision),
             )
+
+    def _apply_decision(
+        self,
+        session: Session,
+        revision: RevisionRow,
+        scope: Scope,
+        command: RecordDecision,
+        *,
+        conditions: list[str],
+        actor: Actor,
+        board_decision_id: int | None = None,
+    ) -> DecisionRow:
+        """Judge the decision by the lifecycle, store it (with its conditions, one row
+        each), move the revision on and audit it: the one path of every decision."""
+        status = RevisionStatus(revision.status)
+        context = self._decision_context(session, revision, status)
+        new_status = lifecycle.decide(
+            context,
+            command.body,
+            command.outcome,
+            command.decided_on,
+            command.conditions,
+            today=self.today(),
+        )
+        superseded = (
+            self._supersede_in_force(session, revision)
+            if new_status is RevisionStatus.APPROVED
+            else []
+        )
+        decision = revisions.decision_row(
+            command,
+            revision_id=revision.id,
+            status_before=status,
+            status_after=new_status,
+            recorded_by=actor.display,
+            recorded_at=self.now(),
+            board_decision_id=board_decision_id,
+        )
+        session.add(decision)
+        revision.status = new_status.value
+        self._touch(revision)
+        session.flush()
+        board.add_conditions(session, decision.id, conditions)
+        self._audit(
+            session,
+            actor,
+            entity="revision",
+            entity_id=revision.id,
+            action="decide",
+            change=audit_change(
+                command,
+                decision_id=decision.id,
+                **({} if board_decision_id is None else {"board_decision_id": board_decision_id}),
+                status_before=status.value,
+                status_after=new_status.value,
+                superseded=superseded,
+            ),
+            scope=scope,
+        )
+        return decision
 
     def list_decisions(
         self,
@@ -133,7 +160,6 @@ class DecisionUseCases(PlanUseCases):
             .limit(1)
         )
         unreported: list[str] = []
-        previous_conditions: str | None = None
         if revision.based_on_id is not None:
             unreported = list(
                 session.scalars(
@@ -145,21 +171,14 @@ class DecisionUseCases(PlanUseCases):
                     .order_by(ActivityRow.position)
                 )
             )
-            previous_conditions = session.scalar(
-                select(DecisionRow.conditions)
-                .where(
-                    DecisionRow.revision_id == revision.based_on_id,
-                    DecisionRow.body == DecisionBody.CITY_EXECUTIVE_BOARD.value,
-                    DecisionRow.outcome.in_(_BOARD_APPROVALS),
-                )
-                .order_by(DecisionRow.id.desc())
-                .limit(1)
-            )
+        to_answer = board.conditions_to_answer(session, revision.id, revision.based_on_id)
         return lifecycle.DecisionContext(
             status=status,
             last_decided_on=last_decided_on,
             unreported_previous_activities=unreported,
-            previous_conditions=previous_conditions,
+            unanswered_conditions=[
+                c.text for c in board_rules.unanswered(to_answer, revision.conditions_response)
+            ],
             conditions_response=revision.conditions_response,
         )
 

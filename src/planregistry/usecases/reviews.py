@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planregistry.storage import reviews
+from planregistry.storage import board, reviews
 from planregistry.storage.revision_reader import read_placed_revision
 from planregistry.storage.tables import DecisionRow, OrganizationRow, ReviewRow, RevisionRow
 from planregistry.usecases.base import audit_change
 from planregistry.usecases.plans import PlanUseCases
 from planregistry_domain import deadlines
 from planregistry_domain.actor import SYSTEM, Actor
+from planregistry_domain.board import check_remark_targets, condition_findings
 from planregistry_domain.changelog import changelog_sv
 from planregistry_domain.commands import CreateReview
 from planregistry_domain.completeness import check_completeness
@@ -40,7 +41,7 @@ class ReviewUseCases(PlanUseCases):
         """The revision's gaps against its programme (empty when it is complete)."""
         with self._read() as session:
             revision, scope, programme = self._revision_and_programme(session, revision_id, actor)
-            return check_completeness(revision, programme, _kind(session, scope))
+            return self._findings(session, revision, programme, _kind(session, scope))
 
     def add_review(
         self,
@@ -49,16 +50,21 @@ class ReviewUseCases(PlanUseCases):
         *,
         actor: Actor = SYSTEM,
     ) -> Review:
-        """Store central feedback with the completeness findings as they are right now."""
+        """Store a central review: its outcome (ready for the board, needs changes, or
+        comments alone), its findings on sections and activities, its requests and any
+        outside expert body, with the completeness findings as they are right now."""
         command = coerce(CreateReview, data)
         with self._write() as session:
             revision, scope, programme = self._revision_and_programme(
                 session, revision_id, actor, Action.REVIEW
             )
+            check_remark_targets(
+                [(r.section_key, r.activity_key) for r in command.remarks], revision
+            )
             row = reviews.new_row(
                 command,
                 revision_id=revision_id,
-                findings=check_completeness(revision, programme, _kind(session, scope)),
+                findings=self._findings(session, revision, programme, _kind(session, scope)),
                 reviewer=actor.display,
                 created_at=self.now(),
             )
@@ -150,6 +156,17 @@ class ReviewUseCases(PlanUseCases):
                 )
             ]
         return deadlines.plan_deadline(plan_id, cycle, states, self.today())
+
+    @staticmethod
+    def _findings(
+        session: Session, revision: Revision, programme: Programme, kind: OrganizationKind
+    ) -> list[CompletenessFinding]:
+        """The programme's completeness check and the previous approval's conditions this
+        revision leaves unanswered."""
+        to_answer = board.conditions_to_answer(session, revision.id, revision.based_on)
+        return check_completeness(revision, programme, kind) + condition_findings(
+            to_answer, revision.conditions_response
+        )
 
     def _revision_and_programme(
         self,
