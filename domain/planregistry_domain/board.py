@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Annotated
 
-from msgspec import Struct, field
+from msgspec import Meta, Struct, field
 
-from planregistry_domain.constraints import LongText, ShortText
+from planregistry_domain.constraints import LongText, ShortText, TextList
 from planregistry_domain.errors import FieldError, ValidationError
 from planregistry_domain.model import CompletenessFinding, Revision
 from planregistry_domain.vocabulary import DecisionOutcome, RevisionStatus
@@ -30,6 +31,10 @@ BOARD_OUTCOMES = frozenset(
 )
 
 
+# One board decision covers a round of plans: at most every organisation of a municipality.
+MAX_BOARD_ITEMS = 1000
+
+
 class _Command(Struct, kw_only=True, forbid_unknown_fields=True):
     pass
 
@@ -39,7 +44,7 @@ class BoardDecisionItemInput(_Command, kw_only=True):
 
     revision_id: int
     outcome: DecisionOutcome
-    conditions: list[ShortText] = field(default_factory=list)
+    conditions: TextList = field(default_factory=list)
 
 
 class RecordBoardDecision(_Command, kw_only=True):
@@ -48,7 +53,7 @@ class RecordBoardDecision(_Command, kw_only=True):
     decided_on: dt.date
     case_number: ShortText
     minutes_ref: ShortText | None = None
-    items: list[BoardDecisionItemInput]
+    items: Annotated[list[BoardDecisionItemInput], Meta(max_length=MAX_BOARD_ITEMS)]
 
 
 class AnswerCondition(_Command, kw_only=True):

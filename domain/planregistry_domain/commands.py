@@ -21,6 +21,7 @@ from planregistry_domain.constraints import (
     MAX_COORDINATORS,
     MAX_LIST_ITEMS,
     MAX_POLICE_ASSESSMENTS,
+    MAX_SECTIONS,
     MAX_SURVEY_ANSWERS,
     CaseNumbers,
     Count,
@@ -256,8 +257,10 @@ class CreateReview(_Command, kw_only=True):
 
     feedback: LongText
     outcome: ReviewOutcome = ReviewOutcome.COMMENTS
-    remarks: list[ReviewRemarkInput] = field(default_factory=list)
-    requests: list[ShortText] = field(default_factory=list)
+    remarks: Annotated[list[ReviewRemarkInput], Meta(max_length=MAX_SECTIONS)] = field(
+        default_factory=list
+    )
+    requests: TextList = field(default_factory=list)
     expert_body: Name | None = None
 
 
