@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import re
 from typing import TYPE_CHECKING
 
-import msgspec
 from litestar import Router
 from litestar.datastructures import ResponseHeader
 from litestar.handlers.http_handlers import HTTPRouteHandler
@@ -32,9 +30,8 @@ from planregistry_api.access import (
     route_handlers,
 )
 from planregistry_api.docs import SwaggerPage, only_known_documentation
-from planregistry_api.openapi_exact import exact_command_schemas, exact_operation
+from planregistry_api.openapi_exact import command_structs, exact_command_schemas, exact_operation
 from planregistry_api.problems import description
-from planregistry_domain import commands
 from planregistry_domain.wire import API_PREFIX
 
 if TYPE_CHECKING:
@@ -127,11 +124,7 @@ def complete_openapi(app: Litestar) -> None:
     """
     openapi = app.openapi_schema
     _name_envelopes(openapi)
-    strict = {
-        name
-        for name, cls in inspect.getmembers(commands, inspect.isclass)
-        if issubclass(cls, msgspec.Struct) and cls.__struct_config__.forbid_unknown_fields
-    }
+    strict = {cls.__name__ for cls in command_structs()}
     for name, schema in (openapi.components.schemas or {}).items():
         if name in strict:
             schema.additional_properties = False
@@ -141,12 +134,13 @@ def complete_openapi(app: Litestar) -> None:
         for _path, handler in route_handlers(app)
         if isinstance(handler.operation_id, str)
     }
-    for path_item in (openapi.paths or {}).values():
+    for path, path_item in (openapi.paths or {}).items():
         for method in ("get", "put", "post", "patch", "delete"):
             operation: Operation | None = getattr(path_item, method)
             if operation is None:
                 continue
-            exact_operation(operation)
+            # The health check is the one operation the rate limits never count.
+            exact_operation(operation, rate_limited=path != f"{API_PREFIX}/health")
             handler = handlers.get(operation.operation_id or "")
             if handler is not None:
                 _document_access(operation, handler)

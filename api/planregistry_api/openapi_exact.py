@@ -29,7 +29,7 @@ from litestar.openapi.spec import (
 )
 
 from planregistry_api.problems import description
-from planregistry_domain import commands
+from planregistry_domain import activity_details, actor_register, board, commands, documents
 from planregistry_domain.vocabulary import Role
 
 _REFS = "#/components/schemas/{name}"
@@ -37,16 +37,28 @@ _REFS = "#/components/schemas/{name}"
 KEY_ROLES = [role.value for role in Role if role is not Role.SYSTEM]
 
 
+# The modules whose strict structs (unknown fields refused) are request bodies or parts.
+COMMAND_MODULES = (commands, board, actor_register, documents, activity_details)
+
+
+def command_structs() -> list[type[msgspec.Struct]]:
+    """Every struct a request body is decoded into: they refuse unknown fields."""
+    return [
+        cls
+        for module in COMMAND_MODULES
+        for _name, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, msgspec.Struct)
+        and cls.__module__ == module.__name__
+        and cls.__struct_config__.forbid_unknown_fields
+    ]
+
+
 def exact_command_schemas(openapi: OpenAPI) -> None:
     """Each command's component schema as msgspec validates it."""
     schemas = openapi.components.schemas if openapi.components else None
     if schemas is None:
         return
-    structs = [
-        cls
-        for _name, cls in inspect.getmembers(commands, inspect.isclass)
-        if issubclass(cls, msgspec.Struct) and cls.__struct_config__.forbid_unknown_fields
-    ]
+    structs = command_structs()
     _refs, components = msgspec.json.schema_components(structs, ref_template=_REFS)
     for name, component in components.items():
         converted = _schema(component)
@@ -58,8 +70,10 @@ def exact_command_schemas(openapi: OpenAPI) -> None:
             key.properties["role"] = Schema(type=OpenAPIType.STRING, enum=KEY_ROLES)
 
 
-def exact_operation(operation: Operation) -> None:
-    """`If-Match` required; 400 and 415 documented where a JSON body is read."""
+def exact_operation(operation: Operation, *, rate_limited: bool) -> None:
+    """`If-Match` required; 400 and 415 documented where a JSON body is read; 503 (the
+    database out of reach) everywhere and 429 wherever requests are counted."""
+    _document_statuses(operation, ("503", "429") if rate_limited else ("503",))
     for parameter in operation.parameters or []:
         if isinstance(parameter, Parameter) and parameter.name.lower() == "if-match":
             parameter.required = True
@@ -68,10 +82,15 @@ def exact_operation(operation: Operation) -> None:
     content = getattr(body, "content", None) or {}
     if "application/json" not in content:
         return
+    _document_statuses(operation, ("400", "415"))
+
+
+def _document_statuses(operation: Operation, statuses: tuple[str, ...]) -> None:
+    """Each status as a problem answer, in the operation's order of statuses."""
     responses = operation.responses if operation.responses is not None else {}
     problem = responses.get("500")
     media = problem.content if isinstance(problem, OpenAPIResponse) else None
-    for status in ("400", "415"):
+    for status in statuses:
         responses.setdefault(
             status,
             OpenAPIResponse(

@@ -250,8 +250,10 @@ _DESCRIPTIONS = {
     "sections once, only a coordinator key names an organisation and it must, survey "
     "counts add up to at most the respondents).",
     428: "The write needs `If-Match` with the resource's ETag (`precondition-required`).",
+    429: "Too many requests from this caller or address (`too-many-requests`): wait the "
+    "seconds `Retry-After` gives; `RateLimit` and `RateLimit-Policy` say what is left.",
     500: "Unexpected failure (`internal-error`); no details are disclosed.",
-    503: "The database cannot be reached (`unavailable`).",
+    503: "The database cannot be reached (`unavailable`): try again after `Retry-After` seconds.",
 }
 
 

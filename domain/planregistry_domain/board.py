@@ -15,7 +15,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct, field
 
-from planregistry_domain.constraints import LongText, ShortText, TextList
+from planregistry_domain.constraints import FilledLongText, ShortText, TextList
 from planregistry_domain.errors import FieldError, ValidationError
 from planregistry_domain.model import CompletenessFinding, Revision
 from planregistry_domain.vocabulary import DecisionOutcome, RevisionStatus
@@ -53,13 +53,13 @@ class RecordBoardDecision(_Command, kw_only=True):
     decided_on: dt.date
     case_number: ShortText
     minutes_ref: ShortText | None = None
-    items: Annotated[list[BoardDecisionItemInput], Meta(max_length=MAX_BOARD_ITEMS)]
+    items: Annotated[list[BoardDecisionItemInput], Meta(min_length=1, max_length=MAX_BOARD_ITEMS)]
 
 
 class AnswerCondition(_Command, kw_only=True):
     """The next revision's response to one condition of the board's approval."""
 
-    response: LongText
+    response: FilledLongText
 
 
 class DecisionCondition(Struct, kw_only=True):

@@ -56,7 +56,6 @@ _NAME_LISTS = frozenset(
         "scope_exclusions",
         "priority_areas",
         "target_groups",
-        "goals",
     }
 )
 

@@ -24,6 +24,7 @@ NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85\ufeff][^\x00]*$"
 Name = Annotated[str, Meta(min_length=1, max_length=300, pattern=NOT_BLANK)]
 ShortText = Annotated[str, Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
 LongText = Annotated[str, Meta(max_length=200_000, pattern=NO_NUL)]
+FilledLongText = Annotated[str, Meta(min_length=1, max_length=200_000, pattern=NOT_BLANK)]
 Year = Annotated[int, Meta(ge=2000, le=2100)]
 Count = Annotated[int, Meta(ge=0, le=1_000_000)]
 Period = Annotated[

@@ -313,6 +313,8 @@ def _remove_document(decision: bool) -> Exercise:
             f"{V1}/documents/{document_id}", headers={"If-Match": f'"document-{document_id}-v1"'}
         )
 
+    return call
+
 
 def _fresh_actor(world: World, place: Place) -> int:
     """An actor of the place's register, made by the system for this call."""

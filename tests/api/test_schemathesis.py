@@ -39,7 +39,7 @@ _DATABASE = Path(tempfile.gettempdir()) / f"planregistry-schemathesis-{uuid.uuid
 _REGISTRY = Registry.open(f"sqlite:///{_DATABASE}")
 
 schema = schemathesis.openapi.from_asgi(
-    "/api/v1/schema/openapi.json", create_app(_REGISTRY, keys=KEYS)
+    "/api/v1/schema/openapi.json", create_app(_REGISTRY, keys=KEYS, rate_limits={})
 )
 
 

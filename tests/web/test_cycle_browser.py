@@ -199,7 +199,7 @@ def test_two_people_reporting_one_period_never_overwrite_each_other_unseen(
     expect(page.get_by_role("status")).to_contain_text("är sparad")
 
     form = period_form(second_page, LAST_YEAR_VB)
-    form.get_by_label(f"Status för {ACTIVITIES[0]}").select_option(label="Framskjuten")
+    form.get_by_label(f"Status för {ACTIVITIES[0]}").select_option(label="Uppskjuten")
     form.get_by_label(f"Status för {ACTIVITIES[1]}").select_option(label="Avbruten")
     form.get_by_label(f"Kommentar till {ACTIVITIES[1]}").fill("Polisen prioriterade om.")
     form.get_by_role("button", name=re.compile("^Spara")).click()

@@ -159,6 +159,6 @@ def test_a_draft_shows_the_conditions_it_must_answer(web, demo_registry: Registr
     }
     refused = web.post(f"/revisioner/{draft.id}/namndbeslut", data=decision)
     assert refused.status_code == 409
-    assert "villkor för den föregående planen är besvarade i utkastet" in refused.text
+    assert "villkor för den föregående planen är inte besvarade" in refused.text
     assert "conditions_response" not in refused.text
     assert demo_registry.get_revision(draft.id).status.value == "draft"
