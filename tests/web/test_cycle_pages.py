@@ -108,6 +108,22 @@ def test_a_whole_cycle_through_the_pages(web, demo_registry: Registry) -> None:
     )
     page = web.get(f"/revisioner/{draft.id}").text
     assert 'aria-current="step"' in page and "Nämnden: <strong>godkänd</strong>" in page
+    assert "/redigera" not in page  # no longer a draft
+
+
+def test_the_draft_page_links_to_the_editor_for_those_who_may_edit(
+    web, demo_registry: Registry
+) -> None:
+    approved = _approved(demo_registry)
+    (plan,) = demo_registry.list_plans(HV)
+    draft = demo_registry.create_revision(plan.id, {"label": "Plan 2018", "cycle_year": 2018})
+    editor = f'href="/revisioner/{draft.id}/redigera"'
+    sign_in(web, demo_registry, "coordinator", HV)
+    assert editor in web.get(f"/revisioner/{draft.id}").text
+    assert "/redigera" not in web.get(f"/revisioner/{approved}").text
+    sign_in(web, demo_registry, "reader")
+    shown = web.get(f"/revisioner/{draft.id}")
+    assert shown.status_code == 200 and "/redigera" not in shown.text
 
 
 def test_another_district_and_a_reader_are_refused(web, demo_registry: Registry) -> None:
