@@ -5,7 +5,8 @@ writes the organisation's own sections in the editor (added, renamed, reordered)
 an activity, reports last year's follow-up for every activity of the plan in force and
 records the committee's decision; the central coordinator then finds the revision
 awaiting kommunstyrelsen on the board and opens it. Everything is done through the
-pages, as a person does it; axe-core checks each page on the way.
+pages, as a person does it; axe-core checks each page on the way. Then a committee
+decision typed as the session expires, found again on its page after signing in.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import datetime as dt
 import re
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
 from planregistry import Registry
-from tests.web.browser import assert_accessible, sign_in
+from tests.web.browser import assert_accessible, person, sign_in
 from tests.web.conftest import Site
 
 # The server decides by its UTC clock whether a decision date lies in the future.
@@ -98,8 +100,10 @@ def test_a_whole_cycle_from_the_workspace_to_kommunstyrelsen(page, site: Site) -
     page.get_by_label("Rubrik").fill("Brottsförebyggande råd")
     page.get_by_label("Text").fill("Södermalms brottsförebyggande råd samlar förvaltningen.")
     _save(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Redigera avsnittet Brottsförebyggande råd").click()
     page.get_by_label("Rubrik").fill("Södermalms brottsförebyggande råd")
+    assert_accessible(page)
     _save(page)
     page.get_by_role(
         "button", name="Flytta upp avsnittet Södermalms brottsförebyggande råd"
@@ -108,6 +112,7 @@ def test_a_whole_cycle_from_the_workspace_to_kommunstyrelsen(page, site: Site) -
     expect(page.locator("#avsnitt .edit-title")).to_have_text(
         [re.compile("^Södermalms brottsförebyggande råd"), re.compile("^Förord")]
     )
+    assert_accessible(page)
 
     # A new activity.
     page.get_by_role("link", name="Lägg till en aktivitet").click()
@@ -124,6 +129,7 @@ def test_a_whole_cycle_from_the_workspace_to_kommunstyrelsen(page, site: Site) -
 
     # Last year's follow-up, for every activity of the plan in force.
     page.goto(draft_url)
+    assert_accessible(page)
     page.get_by_role("link", name="Rapportera uppföljning av föregående plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning av aktiviteterna")
     form = page.get_by_role("form", name=f"Period {YEAR}, verksamhetsberättelse")
@@ -180,3 +186,45 @@ def test_a_whole_cycle_from_the_workspace_to_kommunstyrelsen(page, site: Site) -
         (True, "approved"),
         (False, "awaiting_board"),
     ]
+
+
+def test_a_decision_typed_as_the_session_expires_waits_on_its_page(page, site: Site) -> None:
+    plan = site.registry.create_plan("bromma", {"programme_id": "vbe"})
+    draft = site.registry.create_revision(
+        plan.id, {"label": f"Lokal handlingsplan Bromma {YEAR + 1}", "cycle_year": YEAR + 1}
+    )
+    sign_in(page, site.base, site.registry, "coordinator", "bromma")
+    page.goto(f"/revisioner/{draft.id}/namndbeslut")
+    form = page.get_by_role("form", name=re.compile("^Beslut i"))
+    form.get_by_label("Godkänd – skickas till kommunstyrelsen").check()
+    form.get_by_label("Beslutsdatum").fill(TODAY.isoformat())
+    form.get_by_label("Protokollsparagraf").fill("§ 31")
+    _expire_sessions_of(site, person("coordinator", "bromma").subject)
+    form.get_by_role("button", name="Registrera beslutet").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggningen har gått ut")
+    assert_accessible(page)
+
+    # Signing in again by link lands on the form, as it was typed.
+    sign_in(page, site.base, site.registry, "coordinator", "bromma")
+    expect(page).to_have_url(re.compile(f"/revisioner/{draft.id}/namndbeslut$"))
+    expect(page.get_by_role("status")).to_contain_text("Det du skrev är återställt")
+    form = page.get_by_role("form", name=re.compile("^Beslut i"))
+    expect(form.get_by_label("Godkänd – skickas till kommunstyrelsen")).to_be_checked()
+    expect(form.get_by_label("Protokollsparagraf")).to_have_value("§ 31")
+    assert_accessible(page)
+    form.get_by_role("button", name="Registrera beslutet").click()
+    expect(page.get_by_role("status")).to_have_text("Nämndens beslut är registrerat.")
+    assert site.registry.get_revision(draft.id).status.value == "awaiting_board"
+
+
+def _expire_sessions_of(site: Site, subject: str) -> None:
+    """What half an hour away from the keyboard does to a session (the server's clock
+    cannot be moved, so the session's last use is moved back instead)."""
+    with site.registry.engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE web_sessions SET last_seen_at = :then, created_at = :then "
+                "WHERE subject = :subject"
+            ),
+            {"then": dt.datetime.now(dt.UTC) - dt.timedelta(hours=1), "subject": subject},
+        )
