@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -239,3 +240,16 @@ def test_serve_demo_prints_ready_tokens(tmp_path: Path, monkeypatch: pytest.Monk
             headers = {"Authorization": f"Bearer {tokens[1]}"}
             plans = client.get("/api/v1/organizations/hasselby-vallingby/plans", headers=headers)
             assert plans.status_code == 200 and plans.json()["items"]
+    # The printed sign-in links: the central coordinator's and the demo plan's coordinator's,
+    # each for the port served on; and how to make more for that port.
+    links = re.findall(r"http://127\.0\.0\.1:8123(/inloggning/lank/\S+)", out)
+    assert len(links) == 2
+    assert "login-link --role central|coordinator|reader" in out
+    assert "--base-url http://127.0.0.1:8123" in out
+    with Registry.open(url) as registry:
+        app = create_app(registry, keys=TokenKeys.from_secret(secret))
+        with TestClient(app, base_url="http://127.0.0.1:8123") as client:
+            landed = client.post(links[1], follow_redirects=False)
+            assert landed.headers["location"] == "/"
+            home = client.get("/", follow_redirects=True)
+            assert str(home.url).endswith("/organisationer/hasselby-vallingby/arbetsyta")

@@ -176,11 +176,25 @@ def serve(
     )
     if with_demo:
         _print_demo_access(keys, host, port)
+        base = f"http://{host}:{port}"
         with Registry.open(url) as registry:
-            link = _login_link(
-                registry, f"http://{host}:{port}", "central", name="Central samordnare"
+            central = _login_link(registry, base, "central", name="Central samordnare")
+            district = _login_link(
+                registry,
+                base,
+                "coordinator",
+                "hasselby-vallingby",
+                name="Samordnare Hässelby-Vällingby",
             )
-        click.echo(f"Webbvyerna: öppna {link} (central samordnare; gäller en gång i 10 minuter)\n")
+        # Each link works once, in one browser: the two roles side by side need two
+        # browsers (or a private window), since a sign-in replaces the browser's session.
+        click.echo(
+            "Webbvyerna (varje länk gäller en gång i 10 minuter, i en webbläsare):\n"
+            f"  central samordnare:            {central}\n"
+            f"  samordnare Hässelby-Vällingby: {district}\n"
+            "  Fler: .venv/bin/planregistry login-link --role central|coordinator|reader "
+            f"[--org ORG] --base-url {base}\n"
+        )
     Server(
         "planregistry_api.app:create_app",
         address=host,
@@ -222,7 +236,7 @@ def _print_demo_access(keys: TokenKeys, host: str, port: int) -> None:
         f"  central samordnare:            {central}\n"
         f"  samordnare Hässelby-Vällingby: {district}\n"
         f'  curl -H "Authorization: Bearer $TOKEN" {base}/organizations\n'
-        "  Fler: planregistry token --role central|coordinator|reader [--org ORG]\n"
+        "  Fler: .venv/bin/planregistry token --role central|coordinator|reader [--org ORG]\n"
     )
 
 

@@ -117,4 +117,24 @@ def test_conditions_name_the_last_step_and_controls_follow_the_policy() -> None:
         "Starta nästa års revision",
     ]
     assert _chain(approved, READER).controls == []
-    assert [c.label for c in _chain(_revision()).controls] == ["Registrera nämndens beslut"]
+    assert [c.label for c in _chain(_revision()).controls] == [
+        "Redigera utkastet",
+        "Registrera nämndens beslut",
+    ]
+
+
+def test_only_those_who_may_edit_a_draft_are_offered_the_editor() -> None:
+    draft = _revision()
+    (edit, _) = _chain(draft).controls
+    assert (edit.href, edit.label) == ("/revisioner/1/redigera", "Redigera utkastet")
+    elsewhere = Actor(
+        subject="n",
+        name="N",
+        role=Role.COORDINATOR,
+        municipality="stockholm",
+        organization="norrmalm",
+    )
+    assert _chain(draft, READER).controls == []
+    assert _chain(draft, elsewhere).controls == []
+    awaiting = _chain(_revision(APPROVED)).controls
+    assert "Redigera utkastet" not in [c.label for c in awaiting]

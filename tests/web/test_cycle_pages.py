@@ -6,6 +6,7 @@ status, where a save leads, and that the pages write what the library would.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -15,7 +16,10 @@ from litestar.testing import TestClient
 
 from planregistry import Registry
 from planregistry_api import create_app
+from planregistry_domain.sessions import SESSION_IDLE
 from tests.api.support import KEYS
+from tests.conftest import Clock
+from tests.web.browser import person
 from tests.web.test_page_access import sign_in
 
 HV = "hasselby-vallingby"
@@ -108,6 +112,22 @@ def test_a_whole_cycle_through_the_pages(web, demo_registry: Registry) -> None:
     )
     page = web.get(f"/revisioner/{draft.id}").text
     assert 'aria-current="step"' in page and "Nämnden: <strong>godkänd</strong>" in page
+    assert "/redigera" not in page  # no longer a draft
+
+
+def test_the_draft_page_links_to_the_editor_for_those_who_may_edit(
+    web, demo_registry: Registry
+) -> None:
+    approved = _approved(demo_registry)
+    (plan,) = demo_registry.list_plans(HV)
+    draft = demo_registry.create_revision(plan.id, {"label": "Plan 2018", "cycle_year": 2018})
+    editor = f'href="/revisioner/{draft.id}/redigera"'
+    sign_in(web, demo_registry, "coordinator", HV)
+    assert editor in web.get(f"/revisioner/{draft.id}").text
+    assert "/redigera" not in web.get(f"/revisioner/{approved}").text
+    sign_in(web, demo_registry, "reader")
+    shown = web.get(f"/revisioner/{draft.id}")
+    assert shown.status_code == 200 and "/redigera" not in shown.text
 
 
 def test_another_district_and_a_reader_are_refused(web, demo_registry: Registry) -> None:
@@ -162,3 +182,85 @@ def test_a_draft_shows_the_conditions_it_must_answer(web, demo_registry: Registr
     assert "villkor för den föregående planen är inte besvarade" in refused.text
     assert "conditions_response" not in refused.text
     assert demo_registry.get_revision(draft.id).status.value == "draft"
+
+
+def _hidden(page: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert match, name
+    return match.group(1)
+
+
+def _sign_in_again(web: TestClient[Litestar], registry: Registry, org: str) -> str:
+    """Sign in by link as the kept form's owner; where the sign-in lands."""
+    secret = registry.issue_sign_in_link(person("coordinator", org))
+    answer = web.post(f"/inloggning/lank/{secret}", follow_redirects=False)
+    assert answer.status_code == 303
+    return str(answer.headers["location"])
+
+
+def test_a_decision_posted_after_the_session_expired_waits_on_its_page(
+    web, demo_registry: Registry, clock: Clock
+) -> None:
+    (plan,) = demo_registry.list_plans(HV)
+    draft_id = plan.revisions[0].id
+    path = f"/revisioner/{draft_id}/namndbeslut"
+    sign_in(web, demo_registry, "coordinator", HV)
+    form = web.get(path).text
+    typed = {
+        "csrf_token": _hidden(form, "csrf_token"),
+        "version": _hidden(form, "version"),
+        "status": "draft",
+        "beslut_sedda": "0",
+        "utfall": "returned",
+        "beslutsdatum": demo_registry.today().isoformat(),
+        "paragraf": "§ 21",
+        "diarienummer": "1.2.3-999/2018",
+    }
+    clock.current += SESSION_IDLE + dt.timedelta(minutes=1)
+    expired = web.post(path, data=typed, follow_redirects=False)
+    assert expired.status_code == 401
+    assert "Inloggningen har gått ut" in expired.text
+    assert demo_registry.get_revision(draft_id).decisions == []
+
+    assert _sign_in_again(web, demo_registry, HV) == path
+    restored = web.get(path).text
+    assert "Det du skrev är återställt" in restored
+    assert 'value="§ 21"' in restored and 'value="1.2.3-999/2018"' in restored
+    assert re.search(r'value="returned"[^>]*checked', restored)
+    assert "Versionen har ändrats" not in restored
+    assert "§ 21" not in web.get(path).text  # taken once
+    # Nothing kept any more: the next sign-in lands on the start page.
+    assert _sign_in_again(web, demo_registry, HV) == "/"
+
+    typed["csrf_token"] = _hidden(web.get(path).text, "csrf_token")
+    saved = web.post(path, data=typed, follow_redirects=False)
+    assert saved.status_code == 303
+    assert demo_registry.get_revision(draft_id).decisions[-1].minutes_ref == "§ 21"
+
+
+def test_a_follow_up_posted_after_the_session_expired_comes_back_with_what_changed(
+    web, demo_registry: Registry, clock: Clock
+) -> None:
+    approved = _approved(demo_registry)
+    path = f"/revisioner/{approved}/uppfoljning"
+    sign_in(web, demo_registry, "coordinator", HV)
+    page = web.get(path).text
+    first, second = demo_registry.get_revision(approved).activities[:2]
+    typed = {
+        "csrf_token": _hidden(page, "csrf_token"),
+        "period": "2017-T1",
+        "version": "0",
+        f"p2017-T1-status-{first.id}": "postponed",
+        f"p2017-T1-kommentar-{first.id}": "Flyttad till hösten.",
+    }
+    clock.current += SESSION_IDLE + dt.timedelta(minutes=1)
+    assert web.post(path, data=typed, follow_redirects=False).status_code == 401
+    # Meanwhile a colleague reports the same period.
+    demo_registry.report_period(approved, "2017-T1", {second.id: {"status": "done"}})
+
+    assert _sign_in_again(web, demo_registry, HV) == path
+    restored = web.get(path).text
+    assert "Det du skrev är återställt" in restored
+    assert "Flyttad till hösten." in restored
+    assert "Någon annan har rapporterat perioden" in restored
+    assert list(demo_registry.list_follow_ups(first.id)) == []

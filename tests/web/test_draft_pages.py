@@ -188,8 +188,8 @@ def test_the_workspace_offers_next_years_revision_and_the_follow_up_owed(
         )
     sign_in(web, demo_registry, "coordinator", "bromma")
     home = web.get("/organisationer/bromma/arbetsyta").text
-    assert f'action="/revisioner/{revision.id}/ny-version"' in home
-    assert "Börja nästa års revision" in home
+    # The page that names the new version and its year (a bare post would be refused).
+    assert f'href="/revisioner/{revision.id}/ny-version">Starta nästa års revision' in home
     assert "1 av 1 aktiviteter i planen som gäller saknar rapporterad uppföljning" in home
     assert f'href="/revisioner/{revision.id}/uppfoljning"' in home
 

@@ -158,6 +158,8 @@ def _controls(revision: Revision, plan: Plan, actor: Actor, scope: Scope) -> lis
 
     base = f"/revisioner/{revision.id}"
     controls: list[Control] = []
+    if revision.status is S.DRAFT and may(Action.EDIT_DRAFT):
+        controls.append(Control(f"{base}/redigera", "Redigera utkastet"))
     if revision.status is S.APPROVED and may(Action.REPORT_FOLLOW_UP):
         controls.append(Control(f"{base}/uppfoljning", "Rapportera uppföljning"))
     if revision.status is S.DRAFT and revision.based_on and may(Action.REPORT_FOLLOW_UP):

@@ -24,6 +24,7 @@ from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
 from planregistry_api.web.chain import previous_conditions
 from planregistry_api.web.cycle_forms import FormError, Placed, date_field, number, placed, text
+from planregistry_api.web.kept_forms import KEPT_COOKIE, KeepExpiredForms, restore
 from planregistry_api.web.pages import page
 from planregistry_domain.errors import (
     Conflict,
@@ -105,6 +106,7 @@ def _new_revision_page(
     form: dict[str, str] | None = None,
     errors: list[FormError] | None = None,
     stale: bool = False,
+    restored: bool = False,
 ) -> Template:
     revision = where.revision
     next_year = revision.cycle_year + 1
@@ -125,10 +127,17 @@ def _new_revision_page(
         form=values,
         errors=errors or [],
         stale=stale,
+        restored=restored,
     )
 
 
 # --- The committee's decision ------------------------------------------------------
+
+
+def _decision_values(form: Any) -> dict[str, str]:
+    return {
+        name: text(form, name) for name in ("utfall", "beslutsdatum", "paragraf", "diarienummer")
+    }
 
 
 def _decision_page(
@@ -140,6 +149,7 @@ def _decision_page(
     form: dict[str, str] | None = None,
     errors: list[FormError] | None = None,
     stale: dict[str, Any] | None = None,
+    restored: bool = False,
 ) -> Template:
     revision = where.revision
     outcomes = COMMITTEE_OUTCOMES.get(revision.status, [])
@@ -154,14 +164,22 @@ def _decision_page(
         form=form or {},
         errors=errors or [],
         stale=stale,
+        restored=restored,
         may_report=where.may(Action.REPORT_FOLLOW_UP),
         previous_conditions=previous_conditions(registry, revision, where.actor),
     )
 
 
+def _restored(response: Template) -> Template:
+    """The page showing a kept form: the form is taken, so the cookie goes too."""
+    response.delete_cookie(KEPT_COOKIE, path="/")
+    return response
+
+
 class CycleController(Controller):
     path = "/revisioner/{revision_id:int}"
     include_in_schema = False
+    middleware = (KeepExpiredForms(),)
 
     @get(
         "/ny-version", opt=requires(Action.EDIT_DRAFT), sync_to_thread=True, name="web:new-revision"
@@ -171,7 +189,14 @@ class CycleController(Controller):
     ) -> Template:
         where = placed(request, registry, revision_id)
         where.require(Action.EDIT_DRAFT)
-        return _new_revision_page(request, where)
+        kept = restore(request, registry, where.actor)
+        if kept is None:
+            return _new_revision_page(request, where)
+        values = {"namn": text(kept, "namn"), "cykelar": text(kept, "cykelar")}
+        stale = number(kept, "version") != where.revision.version
+        return _restored(
+            _new_revision_page(request, where, form=values, stale=stale, restored=True)
+        )
 
     @post("/ny-version", opt=requires(Action.EDIT_DRAFT), name="web:start-new-revision")
     async def start_new_revision(
@@ -246,7 +271,21 @@ class CycleController(Controller):
     ) -> Template:
         where = placed(request, registry, revision_id)
         where.require(Action.RECORD_COMMITTEE_DECISION)
-        return _decision_page(request, registry, where)
+        kept = restore(request, registry, where.actor)
+        if kept is None:
+            return _decision_page(request, registry, where)
+        stale = None
+        if number(kept, "version") != where.revision.version:
+            seen = number(kept, "beslut_sedda") or 0
+            stale = {
+                "seen_status": text(kept, "status"),
+                "new_decisions": where.revision.decisions[seen:],
+            }
+        return _restored(
+            _decision_page(
+                request, registry, where, form=_decision_values(kept), stale=stale, restored=True
+            )
+        )
 
     @post(
         "/namndbeslut",
@@ -265,10 +304,7 @@ class CycleController(Controller):
     ) -> Template | Redirect:
         where = placed(request, registry, revision_id)
         where.require(Action.RECORD_COMMITTEE_DECISION)
-        values = {
-            name: text(form, name)
-            for name in ("utfall", "beslutsdatum", "paragraf", "diarienummer")
-        }
+        values = _decision_values(form)
         errors: list[FormError] = []
         if values["utfall"] not in {o.value for o in DecisionOutcome}:
             errors.append(FormError("utfall", "Välj nämndens beslut."))

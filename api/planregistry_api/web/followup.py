@@ -23,6 +23,7 @@ from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
 from planregistry_api.web.cycle_forms import FormError, Placed, number, placed, text
+from planregistry_api.web.kept_forms import KEPT_COOKIE, KeepExpiredForms, restore
 from planregistry_api.web.pages import Query, page
 from planregistry_domain.errors import IllegalTransition, StaleVersion, ValidationError
 from planregistry_domain.model import Activity, FollowUp
@@ -122,9 +123,10 @@ def follow_up_page(
     typed: dict[str, dict[str, str]] | None = None,
     errors: list[FormError] | None = None,
     stale: tuple[str, int] | None = None,
+    restored: bool = False,
 ) -> Template:
     """The page; `typed` keeps a refused period's input, `stale` = (period, version the
-    form was based on) lists the reports made since."""
+    form was based on) lists the reports made since, if any."""
     revision = where.revision
     reports = {
         a.id: list(registry.list_follow_ups(a.id, actor=where.actor)) for a in revision.activities
@@ -140,7 +142,7 @@ def follow_up_page(
     for period in periods:
         if typed and period.key in typed:
             period.errors = errors
-        if stale and period.key == stale[0]:
+        if stale and period.key == stale[0] and period.version != stale[1]:
             period.stale = True
             period.changed = [
                 (a, f)
@@ -162,6 +164,7 @@ def follow_up_page(
         may_report=where.may(Action.REPORT_FOLLOW_UP)
         and revision.status is RevisionStatus.APPROVED,
         errors=errors,
+        restored=restored,
         notice=(
             f"Uppföljningen för {period_label(notice_period)} är sparad."
             if notice_period and PERIOD.match(notice_period)
@@ -175,9 +178,18 @@ def follow_up_page(
     )
 
 
+def _typed(form: Any, period: str, activities: list[Activity]) -> dict[str, str]:
+    return {
+        key: text(form, key)
+        for a in activities
+        for key in (_field(period, "status", a.id), _field(period, "kommentar", a.id))
+    }
+
+
 class FollowUpController(Controller):
     path = "/revisioner/{revision_id:int}/uppfoljning"
     include_in_schema = False
+    middleware = (KeepExpiredForms(),)
 
     @get("/", opt=requires(Action.READ_PLAN), sync_to_thread=True, name="web:follow-up")
     def show(
@@ -188,6 +200,20 @@ class FollowUpController(Controller):
         period: Query = None,
     ) -> Template:
         where = placed(request, registry, revision_id)
+        kept = restore(request, registry, where.actor)
+        kept_period = text(kept, "period") if kept is not None else ""
+        if kept is not None and PERIOD.match(kept_period):
+            response = follow_up_page(
+                request,
+                registry,
+                where,
+                extra=kept_period,
+                typed={kept_period: _typed(kept, kept_period, where.revision.activities)},
+                stale=(kept_period, number(kept, "version") or 0),
+                restored=True,
+            )
+            response.delete_cookie(KEPT_COOKIE, path="/")
+            return response
         extra = period if period and PERIOD.match(period) else None
         return follow_up_page(request, registry, where, extra=extra)
 
@@ -216,11 +242,7 @@ class FollowUpController(Controller):
                 ],
             )
         activities = where.revision.activities
-        typed = {
-            key: text(form, key)
-            for a in activities
-            for key in (_field(period, "status", a.id), _field(period, "kommentar", a.id))
-        }
+        typed = _typed(form, period, activities)
         valid = {s.value for s in FollowUpStatus}
         errors: list[FormError] = []
         for activity in activities:

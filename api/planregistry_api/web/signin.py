@@ -1,7 +1,8 @@
 """Signing in and out: one-time links (local use) and, when configured, OpenID Connect.
 
 A link (`planregistry login-link`) opens a page with one button; pressing it spends the
-link and starts the session. The link is not spent by merely opening it, so a mail or
+link and starts the session, on the page of a form kept when the last session ran out,
+else on the start page. The link is not spent by merely opening it, so a mail or
 chat client that fetches links to preview them cannot use it up.
 """
 
@@ -15,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from planregistry_api.access import PUBLIC, requires
 from planregistry_api.dependencies import RegistryDep
+from planregistry_api.web.kept_forms import KEPT_COOKIE
 from planregistry_api.web.oidc import OIDC_STATE_KEY
 from planregistry_api.web.pages import SIGN_IN_PATH, LinkSecret, Query, page
 from planregistry_api.web.session import (
@@ -75,7 +77,14 @@ class SignInController(Controller):
         old = request.cookies.get(COOKIE)
         if old:
             await sync_to_thread(registry.end_web_session, old)
-        response = Redirect("/", status_code=303)
+        # A form kept when the last session ran out: back to its page, where it waits.
+        kept_secret = request.cookies.get(KEPT_COOKIE)
+        kept = (
+            await sync_to_thread(registry.kept_form, kept_secret, actor=session.actor)
+            if kept_secret
+            else None
+        )
+        response = Redirect(safe_next(kept.path if kept else None), status_code=303)
         response.set_cookie(session_cookie(request, session))
         return response
 
