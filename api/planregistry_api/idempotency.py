@@ -242,7 +242,8 @@ def fingerprint(method: str, path: str, query: str, content_type: str, body: byt
     """What makes two requests the same request: method, path, query, type and body."""
     digest = hashlib.sha256()
     for part in (method, path, query, content_type):
-        encoded = part.encode("latin-1")
+        # Paths arrive decoded and may hold any character: UTF-8 keeps them apart.
+        encoded = part.encode("utf-8", "surrogatepass")
         digest.update(len(encoded).to_bytes(8, "big") + encoded)
     digest.update(body)
     return digest.hexdigest()

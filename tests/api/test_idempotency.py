@@ -143,3 +143,12 @@ def test_the_openapi_document_offers_the_header_on_every_post(client: TestClient
         names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
         assert "Idempotency-Key" in names, path
         assert {"409", "422"} <= set(operation["responses"]), path
+
+
+def test_a_key_on_a_path_beyond_latin_1_is_an_ordinary_request(client: TestClient) -> None:
+    """Paths arrive decoded: a character past U+00FF (here a CJK one and an emoji) in an
+    organisation's id is the usual 400, never a failure to fingerprint the request."""
+    path = f"{V1}/organizations/{'組織😀'}/plan-imports"
+    files = {"file": ("plan.txt", b"Handlingsplan", "text/plain")}
+    first = client.post(path, files=files, headers=keyed("utanfor-latin-1"))
+    assert_problem(first, 400, "invalid-parameter")
