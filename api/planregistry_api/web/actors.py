@@ -16,10 +16,8 @@ from litestar.response import Redirect, Template
 from planregistry import Registry
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
+from planregistry_api.web.forms import FormError, actor_of, text
 from planregistry_api.web.pages import page
-from planregistry_api.web.revisions import FormError
-from planregistry_api.web.session import session_of
-from planregistry_domain.actor import Actor
 from planregistry_domain.errors import Conflict, NotFound, ValidationError
 from planregistry_domain.policy import Action, Scope, Verdict, judge
 from planregistry_domain.vocabulary import ActorKind
@@ -31,17 +29,6 @@ NOTICES = {
 }
 
 
-def _actor(request: Request[Any, Any, Any]) -> Actor:
-    session = session_of(request)
-    assert session is not None
-    return session.actor
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _register_page(
     request: Request[Any, Any, Any],
     registry: Registry,
@@ -51,7 +38,7 @@ def _register_page(
     form: dict[str, str] | None = None,
     notice: str | None = None,
 ) -> Template:
-    actor = _actor(request)
+    actor = actor_of(request)
     municipality = actor.municipality or ""
     actors = registry.list_plan_actors(municipality, actor=actor)
     unmatched = registry.unmatched_actor_names(municipality, actor=actor)
@@ -97,8 +84,8 @@ class ActorPagesController(Controller):
 
     @staticmethod
     def _map(request: Request[Any, Any, Any], registry: Registry, form: Any) -> Template | Redirect:
-        actor = _actor(request)
-        name, field, chosen = _text(form, "namn"), _text(form, "falt"), _text(form, "aktor")
+        actor = actor_of(request)
+        name, field, chosen = text(form, "namn"), text(form, "falt"), text(form, "aktor")
         values = {"namn": name, "falt": field, "aktor": chosen}
         field_id = f"{field}-aktor" if field else None
         if not chosen.isdigit():
@@ -113,8 +100,8 @@ class ActorPagesController(Controller):
 
     @staticmethod
     def _add(request: Request[Any, Any, Any], registry: Registry, form: Any) -> Template | Redirect:
-        actor = _actor(request)
-        name, field, kind = _text(form, "namn"), _text(form, "falt"), _text(form, "typ")
+        actor = actor_of(request)
+        name, field, kind = text(form, "namn"), text(form, "falt"), text(form, "typ")
         values = {"namn": name, "falt": field, "typ": kind}
         field_id = f"{field}-typ" if field else "ny-typ"
         errors: list[FormError] = []

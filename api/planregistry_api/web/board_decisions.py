@@ -22,8 +22,9 @@ from planregistry import Registry
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
+from planregistry_api.web.forms import FormError, actor_of, number, text
 from planregistry_api.web.pages import page
-from planregistry_api.web.revisions import BOARD_OUTCOMES, FormError, _actor, _int, _text
+from planregistry_api.web.revisions import BOARD_OUTCOMES
 from planregistry_domain.errors import IllegalTransition, StaleVersion, ValidationError
 from planregistry_domain.policy import Action
 from planregistry_domain.vocabulary import RevisionStatus
@@ -44,7 +45,7 @@ class Candidate:
 
 
 def _candidates(registry: Registry, request: Request[Any, Any, Any]) -> list[Candidate]:
-    actor = _actor(request)
+    actor = actor_of(request)
     board = registry.status_board(actor=actor)
     found = []
     for row in sorted(board.rows, key=lambda r: r.organization_name.casefold()):
@@ -100,7 +101,7 @@ class BoardDecisionPages(Controller):
     def show(
         self, request: Request[Any, Any, Any], registry: RegistryDep, board_decision_id: Id
     ) -> Template:
-        actor = _actor(request)
+        actor = actor_of(request)
         decision = registry.get_board_decision(board_decision_id, actor=actor)
         names = {o.id: o.name for o in registry.list_organizations(actor=actor).items}
         return page(
@@ -121,8 +122,8 @@ class BoardDecisionPages(Controller):
 
 
 def _record(request: Request[Any, Any, Any], registry: Registry, form: Any) -> Template | Redirect:
-    actor = _actor(request)
-    values = {key: _text(form, key) for key in form}
+    actor = actor_of(request)
+    values = {key: text(form, key) for key in form}
     errors: list[FormError] = []
     decided_on: dt.date | None = None
     try:
@@ -152,7 +153,7 @@ def _record(request: Request[Any, Any, Any], registry: Registry, form: Any) -> T
             line.strip() for line in values.get(f"villkor-{rid}", "").splitlines() if line.strip()
         ]
         items.append({"revision_id": rid, "outcome": outcome, "conditions": conditions})
-        versions[rid] = _int(form, f"version-{rid}")
+        versions[rid] = number(form, f"version-{rid}")
     if not items and not errors:
         errors.append(FormError(None, "Välj beslut för minst en plan."))
     if errors:

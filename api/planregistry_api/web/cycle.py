@@ -23,7 +23,8 @@ from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
 from planregistry_api.web.chain import previous_conditions
-from planregistry_api.web.cycle_forms import FormError, Placed, date_field, number, placed, text
+from planregistry_api.web.cycle_forms import Placed, date_field, placed
+from planregistry_api.web.forms import FormError, number, text
 from planregistry_api.web.kept_forms import KEPT_COOKIE, KeepExpiredForms, restore
 from planregistry_api.web.pages import page
 from planregistry_domain.errors import (

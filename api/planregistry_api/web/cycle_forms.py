@@ -15,19 +15,11 @@ from typing import Any
 from litestar import Request
 
 from planregistry import Registry
-from planregistry_api.web.session import session_of
+from planregistry_api.web.forms import FormError, actor_of
 from planregistry_domain.actor import Actor
 from planregistry_domain.errors import NotFound, PermissionDenied
 from planregistry_domain.model import Organization, Plan, Revision
 from planregistry_domain.policy import Action, Scope, Verdict, judge
-
-
-@dataclass
-class FormError:
-    """A message for the error summary and, when `field` is set, beside that field."""
-
-    field: str | None
-    message: str
 
 
 @dataclass
@@ -57,30 +49,12 @@ class Placed:
             )
 
 
-def actor_of(request: Request[Any, Any, Any]) -> Actor:
-    session = session_of(request)
-    assert session is not None  # the route's guard let only signed-in people through
-    return session.actor
-
-
 def placed(request: Request[Any, Any, Any], registry: Registry, revision_id: int) -> Placed:
     actor = actor_of(request)
     revision = registry.get_revision(revision_id, actor=actor)
     plan = registry.get_plan(revision.plan_id, actor=actor)
     organisation = registry.get_organization(plan.organization_id, actor=actor)
     return Placed(actor, revision, plan, organisation)
-
-
-def text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def number(form: Any, name: str) -> int | None:
-    try:
-        return int(text(form, name))
-    except ValueError:
-        return None
 
 
 def date_field(value: str, field: str, label: str, errors: list[FormError]) -> dt.date | None:

@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 from msgspec import structs
 
 from planregistry import Registry
-from planregistry_api.web.draft_forms import FormError, Values, check_length, lines
+from planregistry_api.web.draft_forms import Values, check_length, lines
+from planregistry_api.web.forms import FormError
 from planregistry_domain.actor import Actor
 from planregistry_domain.diff import changelog_sv, diff_revisions
 from planregistry_domain.model import (

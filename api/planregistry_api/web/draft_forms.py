@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from litestar import Request
 
-from planregistry_api.web.session import session_of
-from planregistry_domain.actor import Actor
+from planregistry_api.web import forms
+from planregistry_api.web.forms import FormError
 from planregistry_domain.errors import ValidationError
 
 Values = dict[str, str]
@@ -29,12 +28,6 @@ VERSION_FIELD = "version"
 CHOICE_PREFIX = "val-"
 MINE = "min"
 THEIRS = "deras"
-
-
-@dataclass
-class FormError:
-    field: str | None
-    message: str
 
 
 @dataclass
@@ -56,16 +49,9 @@ class Merge:
     other_changed_any: bool = False
 
 
-def actor_of(request: Request[Any, Any, Any]) -> Actor:
-    session = session_of(request)
-    assert session is not None  # every editor route requires a signed-in person
-    return session.actor
-
-
 def text(form: Any, name: str) -> str:
-    value = form.get(name)
     # Browsers send CRLF line breaks; the stored text format uses LF.
-    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+    return forms.text(form, name).replace("\r\n", "\n")
 
 
 def posted(form: Any, names: Iterable[str], multi: Iterable[str] = ()) -> Values:
@@ -82,10 +68,7 @@ def posted(form: Any, names: Iterable[str], multi: Iterable[str] = ()) -> Values
 
 
 def version_of(form: Any) -> int | None:
-    try:
-        return int(text(form, VERSION_FIELD))
-    except ValueError:
-        return None
+    return forms.number(form, VERSION_FIELD)
 
 
 def encode_base(values: Mapping[str, str]) -> str:

@@ -36,10 +36,8 @@ from planregistry_api.web.draft_forms import (
     MINE,
     THEIRS,
     VERSION_FIELD,
-    FormError,
     Merge,
     Values,
-    actor_of,
     apply_choices,
     decode_base,
     encode_base,
@@ -50,6 +48,7 @@ from planregistry_api.web.draft_forms import (
     text_blocks,
     version_of,
 )
+from planregistry_api.web.forms import FormError, actor_of
 from planregistry_api.web.kept_forms import KEPT_COOKIE, KeepExpiredForms, restore
 from planregistry_api.web.pages import Query, page
 from planregistry_domain.actor import Actor

@@ -22,7 +22,8 @@ from planregistry import Registry
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
-from planregistry_api.web.cycle_forms import FormError, Placed, number, placed, text
+from planregistry_api.web.cycle_forms import Placed, placed
+from planregistry_api.web.forms import FormError, number, text
 from planregistry_api.web.kept_forms import KEPT_COOKIE, KeepExpiredForms, restore
 from planregistry_api.web.pages import Query, page
 from planregistry_domain.errors import IllegalTransition, StaleVersion, ValidationError

@@ -13,7 +13,6 @@ since and keeps what was typed, so the person decides whether to save anyway.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -26,9 +25,8 @@ from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Id
 from planregistry_api.web.chain import previous_conditions, revision_chain
 from planregistry_api.web.documents import document_download, document_rows
+from planregistry_api.web.forms import FormError, actor_of, number, text
 from planregistry_api.web.pages import QueryId, page
-from planregistry_api.web.session import session_of
-from planregistry_domain.actor import Actor
 from planregistry_domain.errors import IllegalTransition, StaleVersion, ValidationError
 from planregistry_domain.policy import Action, Scope, Verdict, judge
 from planregistry_domain.vocabulary import (
@@ -64,30 +62,6 @@ NOTICES = {
 }
 
 
-@dataclass
-class FormError:
-    field: str | None
-    message: str
-
-
-def _actor(request: Request[Any, Any, Any]) -> Actor:
-    session = session_of(request)
-    assert session is not None
-    return session.actor
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _int(form: Any, name: str) -> int | None:
-    try:
-        return int(_text(form, name))
-    except ValueError:
-        return None
-
-
 def _library_errors(exc: ValidationError) -> list[FormError]:
     """The library's validation errors placed beside the field they are about."""
     placed = []
@@ -113,7 +87,7 @@ def revision_page(
     errors: list[FormError] | None = None,
     stale: dict[str, Any] | None = None,
 ) -> Template:
-    actor = _actor(request)
+    actor = actor_of(request)
     revision = registry.get_revision(revision_id, actor=actor)
     plan = registry.get_plan(revision.plan_id, actor=actor)
     organisation = registry.get_organization(plan.organization_id, actor=actor)
@@ -211,7 +185,7 @@ class RevisionController(Controller):
         document_id: Id,
     ) -> Response[bytes]:
         """The document under its original name; one of another revision is not here."""
-        return document_download(registry, _actor(request), revision_id, document_id)
+        return document_download(registry, actor_of(request), revision_id, document_id)
 
     @get("/andringar", opt=requires(Action.READ_PLAN), sync_to_thread=True, name="web:diff")
     def changes(
@@ -221,7 +195,7 @@ class RevisionController(Controller):
         revision_id: Id,
         mot: QueryId = None,
     ) -> Template:
-        actor = _actor(request)
+        actor = actor_of(request)
         revision = registry.get_revision(revision_id, actor=actor)
         plan = registry.get_plan(revision.plan_id, actor=actor)
         organisation = registry.get_organization(plan.organization_id, actor=actor)
@@ -254,12 +228,12 @@ class RevisionController(Controller):
     def _board_decision(
         request: Request[Any, Any, Any], registry: Registry, revision_id: int, form: Any
     ) -> Template | Redirect:
-        actor = _actor(request)
+        actor = actor_of(request)
         values = {
-            name: _text(form, name)
+            name: text(form, name)
             for name in ("utfall", "beslutsdatum", "diarienummer", "paragraf", "villkor")
         }
-        version = _int(form, "version")
+        version = number(form, "version")
         errors: list[FormError] = []
         if values["utfall"] not in {v for v, _l in BOARD_OUTCOMES}:
             errors.append(FormError("utfall", "Välj kommunstyrelsens beslut."))
@@ -298,8 +272,8 @@ class RevisionController(Controller):
                 status_code=409,
                 decision_form=values,
                 stale={
-                    "seen_status": _text(form, "status"),
-                    "seen_decisions": _int(form, "beslut_sedda") or 0,
+                    "seen_status": text(form, "status"),
+                    "seen_decisions": number(form, "beslut_sedda") or 0,
                 },
             )
         except IllegalTransition as exc:
@@ -333,9 +307,9 @@ class RevisionController(Controller):
     def _review(
         request: Request[Any, Any, Any], registry: Registry, revision_id: int, form: Any
     ) -> Template | Redirect:
-        actor = _actor(request)
+        actor = actor_of(request)
         values = {
-            name: _text(form, name)
+            name: text(form, name)
             for name in ("aterkoppling", "granskningsutfall", "begaran", "expertorgan")
         }
         feedback = values["aterkoppling"]

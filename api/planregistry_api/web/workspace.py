@@ -17,8 +17,8 @@ from planregistry import Registry
 from planregistry_api.access import requires
 from planregistry_api.dependencies import RegistryDep
 from planregistry_api.parameters import Slug
-from planregistry_api.web.draft_forms import actor_of
 from planregistry_api.web.drafts import fix_link
+from planregistry_api.web.forms import actor_of
 from planregistry_api.web.kept_forms import waiting
 from planregistry_api.web.pages import page
 from planregistry_domain.actor import Actor
